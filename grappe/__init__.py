@@ -1,0 +1,1 @@
+"""Grappe: the information system of a regional open-source business cluster."""

@@ -1,0 +1,1 @@
+"""Roles, memberships, self-service edits, moderation, audit."""

@@ -1,0 +1,27 @@
+"""Roles as permission groups, defined once and kept in step with the models by every migrate.
+
+Curators keep the index true: they may add, change and delete every directory entry and see and
+restore its history in the back office.
+"""
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+
+CURATORS = "Curators"
+CURATED_APPS = ("directory",)
+
+
+def ensure_role_groups(**kwargs) -> None:
+    curators, _created = Group.objects.get_or_create(name=CURATORS)
+    permissions = Permission.objects.filter(content_type__app_label__in=CURATED_APPS)
+    curators.permissions.add(*permissions)
+
+
+@transaction.atomic
+def make_curator(user: User) -> User:
+    """Give a user the back office and the curator's permissions."""
+    ensure_role_groups()
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=CURATORS))
+    return user

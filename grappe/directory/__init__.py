@@ -1,0 +1,1 @@
+"""The domain: organisations, software, offerings and how they relate."""

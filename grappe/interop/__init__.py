@@ -1,0 +1,1 @@
+"""Importers and exporters: open formats in and out of the directory."""

@@ -1,0 +1,12 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+# French at the root, English under /en/: every page has one stable address per language.
+urlpatterns = [path("i18n/setlang/", set_language, name="set_language")]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("grappe.web.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,1 @@
+"""The public site, server-rendered, in French and English."""
