@@ -40,6 +40,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: "example.org" means https://
 
 INSTALLED_APPS = [
     # Grappe's rooms, top to bottom: a room may use the rooms listed after it, never before.

@@ -1,0 +1,12 @@
+"""Test settings: the real settings module, with a throwaway data folder and fast hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("GRAPPE_DATA_DIR", tempfile.mkdtemp(prefix="grappe-tests-"))
+os.environ.setdefault("DEBUG", "false")
+
+from grappe.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
