@@ -75,7 +75,11 @@ def test_bad_file_reports_its_line_and_saves_nothing(tmp_path):
 def test_createcurator_makes_a_back_office_account(tmp_path):
     grappe("migrate", "-v0", data_dir=tmp_path)
     result = grappe(
-        "createcurator", "camille", "--email", "camille@example.org", data_dir=tmp_path,
+        "createcurator",
+        "camille",
+        "--email",
+        "camille@example.org",
+        data_dir=tmp_path,
         GRAPPE_CURATOR_PASSWORD="a long and unusual passphrase",
     )
     assert result.returncode == 0, result.stderr
@@ -92,8 +96,6 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 @pytest.mark.parametrize("url", ["sqlite:///{dir}/other.sqlite3"])
 def test_database_url_chooses_the_database(tmp_path, url):
-    result = grappe(
-        "migrate", "-v0", data_dir=tmp_path, DATABASE_URL=url.format(dir=tmp_path)
-    )
+    result = grappe("migrate", "-v0", data_dir=tmp_path, DATABASE_URL=url.format(dir=tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "other.sqlite3").exists()

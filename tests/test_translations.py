@@ -52,9 +52,18 @@ def test_no_string_of_the_code_is_missing_from_the_catalogue(tmp_path):
         "PYTHONPATH": str(tmp_path),
     }
     subprocess.run(
-        [str(Path(sys.executable).with_name("grappe")), "makemessages", "--locale", "fr",
-         "--no-location", "--no-obsolete"],
-        cwd=copy, env=environment, check=True, capture_output=True,
+        [
+            str(Path(sys.executable).with_name("grappe")),
+            "makemessages",
+            "--locale",
+            "fr",
+            "--no-location",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        env=environment,
+        check=True,
+        capture_output=True,
     )
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po"))}
     known = {e.msgid for e in polib.pofile(str(PO))}

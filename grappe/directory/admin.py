@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from reversion_compare.admin import CompareVersionAdmin
 
 from grappe.directory import models as m
@@ -283,7 +284,7 @@ class CategoryAdmin(CompareVersionAdmin):
     def get_queryset(self, request) -> QuerySet:
         return super().get_queryset(request).annotate(software_total=Count("software"))
 
-    @admin.display(description=_("software"), ordering="software_total")
+    @admin.display(description=pgettext_lazy("plural", "software"), ordering="software_total")
     def software_count(self, obj) -> int:
         return obj.software_total
 

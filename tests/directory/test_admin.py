@@ -33,7 +33,9 @@ def one_of_each(db):
     m.SoftwareRelation.objects.create(
         organisation=organisation, software=software, role=m.SoftwareRole.HOST
     )
-    m.Reference.objects.create(organisation=organisation, title="Cloud", client_name="Ville", year=2024)
+    m.Reference.objects.create(
+        organisation=organisation, title="Cloud", client_name="Ville", year=2024
+    )
     m.Person.objects.create(name="Camille", role=m.PersonRole.AMBASSADOR, organisation=organisation)
     m.Event.objects.create(title="Rencontres", starts_on=date(2025, 6, 1), organiser=organisation)
     return organisation

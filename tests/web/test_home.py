@@ -24,6 +24,6 @@ def test_home_in_english_has_its_own_address_and_links_back(client):
 
 def test_home_has_landmarks_and_a_skip_link(client):
     text = client.get("/").text
-    for landmark in ("<header", "<main id=\"main\"", "<nav aria-label=", "<footer"):
+    for landmark in ("<header", '<main id="main"', "<nav aria-label=", "<footer"):
         assert landmark in text
     assert 'href="#main"' in text

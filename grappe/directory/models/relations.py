@@ -7,7 +7,7 @@ from grappe.directory.models.software import Software
 
 
 class SoftwareRole(models.TextChoices):
-    PUBLISHER = "publisher", _("publishes or edits")
+    PUBLISHER = "publisher", _("publishes or develops")
     SERVICE_PROVIDER = "services", _("provides services for")
     HOST = "host", _("hosts")
     USER = "user", _("uses")

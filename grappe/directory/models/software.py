@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grappe.directory.fields import StringListField
 from grappe.directory.licences import normalise_licence
@@ -152,7 +153,7 @@ class Software(Entry):
 
     class Meta:
         verbose_name = _("software")
-        verbose_name_plural = _("software")
+        verbose_name_plural = pgettext_lazy("plural", "software")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             "--if-missing", action="store_true", help="Do nothing if the user already exists."
         )
         parser.add_argument(
-            "--random-password", action="store_true",
+            "--random-password",
+            action="store_true",
             help="Generate a password and print it once (for a local demo).",
         )
 
@@ -35,9 +36,7 @@ class Command(BaseCommand):
             return
         if user is None:
             password = (
-                random_password
-                or os.environ.get("GRAPPE_CURATOR_PASSWORD")
-                or self._ask_password()
+                random_password or os.environ.get("GRAPPE_CURATOR_PASSWORD") or self._ask_password()
             )
             user = User(username=username, email=email)
             try:
