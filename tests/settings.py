@@ -7,6 +7,6 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("GRAPPE_DATA_DIR", tempfile.mkdtemp(prefix="grappe-tests-"))
 os.environ.setdefault("DEBUG", "false")
 
-from grappe.settings import *  # noqa: E402,F403
+from grappe.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

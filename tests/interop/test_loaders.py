@@ -96,8 +96,9 @@ def test_partial_keeps_the_good_entries():
     )
     report = load(bad, partial=True)
     assert report.committed
-    assert [r.location for r in report.rejections][0] == "test.yaml: organisations[1]"
-    assert "siren" in report.rejections[0].reason
+    [rejection] = report.rejections
+    assert rejection.location == "test.yaml: organisations[1]"
+    assert "siren" in rejection.reason
     assert m.Organisation.objects.filter(slug="hebergeur").exists()
     assert not m.Organisation.objects.filter(slug="partenaire").exists()
 
