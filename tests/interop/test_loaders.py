@@ -96,9 +96,11 @@ def test_partial_keeps_the_good_entries():
     )
     report = load(bad, partial=True)
     assert report.committed
-    [rejection] = report.rejections
-    assert rejection.location == "test.yaml: organisations[1]"
-    assert "siren" in rejection.reason
+    bad_siren, orphan_partner = report.rejections
+    assert bad_siren.location == "test.yaml: organisations[1]"
+    assert "siren" in bad_siren.reason
+    assert orphan_partner.location == "test.yaml: organisations[0].references[0]"
+    assert "partenaire" in orphan_partner.reason
     assert m.Organisation.objects.filter(slug="hebergeur").exists()
     assert not m.Organisation.objects.filter(slug="partenaire").exists()
 
