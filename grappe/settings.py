@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "grappe.web",
     "grappe.accounts",
     "grappe.interop",
+    "grappe.search",
     "grappe.directory",
     # Libraries.
     "reversion",

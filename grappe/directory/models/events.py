@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grappe.directory.models.base import Entry, in_language
@@ -43,6 +44,9 @@ class Event(Entry):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:event", kwargs={"slug": self.slug})
 
     @property
     def description(self) -> str:

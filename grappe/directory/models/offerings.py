@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grappe.directory.fields import StringListField
@@ -195,6 +196,9 @@ class Offering(Entry):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:offering", kwargs={"slug": self.slug})
 
     @property
     def description(self) -> str:

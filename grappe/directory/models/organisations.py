@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grappe.directory.fields import CompactIdentifierField, PhoneField, StringListField
@@ -169,6 +170,9 @@ class Organisation(Entry):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:organisation", kwargs={"slug": self.slug})
 
     @property
     def description(self) -> str:

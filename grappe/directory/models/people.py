@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grappe.directory.fields import PhoneField, StringListField
@@ -59,6 +60,9 @@ class Person(Entry):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:person", kwargs={"slug": self.slug})
 
     @property
     def bio(self) -> str:
