@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from stdnum import luhn
 
 from grappe.directory.validators import (
@@ -16,6 +17,12 @@ from grappe.directory.validators import (
     validate_siret,
     validate_wikidata_id,
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize("siren", ["732829320", "356000000", "552081317"])
