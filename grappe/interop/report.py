@@ -10,6 +10,14 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something imported with a caveat: a field dropped, or kept only as written."""
+
+    location: str
+    message: str
+
+
 @dataclass
 class ImportReport:
     source: str
@@ -17,6 +25,7 @@ class ImportReport:
     counts: Counter = field(default_factory=Counter)  # (model label, outcome) -> number
     rejections: list[Rejection] = field(default_factory=list)
     committed: bool = False
+    warnings: list[Notice] = field(default_factory=list)
 
     OUTCOMES = ("created", "updated", "unchanged")
 
@@ -25,6 +34,10 @@ class ImportReport:
 
     def reject(self, location: str, reason: str) -> None:
         self.rejections.append(Rejection(location, reason))
+
+    def warn(self, location: str, message: str) -> None:
+        """Imported, but not entirely: the curator should look (never blocks the import)."""
+        self.warnings.append(Notice(location, message))
 
     def total(self, outcome: str) -> int:
         return sum(n for (_label, o), n in self.counts.items() if o == outcome)
@@ -43,9 +56,17 @@ class ImportReport:
             "  total: "
             + ", ".join(f"{self.total(o)} {o}" for o in self.OUTCOMES)
             + f", {len(self.rejections)} rejected"
+            + self._warnings_total()
         )
         for rejection in self.rejections:
             lines.append(f"  rejected {rejection.location}: {rejection.reason}")
+        for notice in self.warnings:
+            lines.append(f"  warning {notice.location}: {notice.message}")
         if self.rejections and not self.committed and not self.dry_run:
             lines.append("  Nothing was saved: fix the rejected entries, or use --partial.")
         return "\n".join(lines)
+
+    def _warnings_total(self) -> str:
+        """The total line's warning count; nothing for importers that never warn."""
+        number = len(self.warnings)
+        return f", {number} warning{'' if number == 1 else 's'}" if number else ""
