@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "grappe.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from grappe.search.indexing import connect_signals
+
+        connect_signals()

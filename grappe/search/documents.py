@@ -63,7 +63,7 @@ def place_text(commune: str, departement: str, postcode: str = "") -> str:
 
 
 def licence_ids(expression: str) -> list[str]:
-    """"MIT OR Apache-2.0" -> ["MIT", "Apache-2.0"]: each licence is a facet value."""
+    """ "MIT OR Apache-2.0" -> ["MIT", "Apache-2.0"]: each licence is a facet value."""
     if not expression:
         return []
     tokens = expression.replace("(", " ").replace(")", " ").split()
@@ -290,7 +290,11 @@ BUILDERS = {
     "person": (m.Person, person_document, ()),
     "event": (m.Event, event_document, ()),
 }
-SELECT_RELATED = {"offering": ("organisation",), "person": ("organisation",), "event": ("organiser",)}
+SELECT_RELATED = {
+    "offering": ("organisation",),
+    "person": ("organisation",),
+    "event": ("organiser",),
+}
 
 
 def documents_for(kind: str, ids: list[int] | None = None, today: date | None = None):

@@ -13,6 +13,7 @@ class SearchDocument(models.Model):
     object_id = models.PositiveBigIntegerField()
     slug = models.CharField(max_length=120)
     name = models.CharField(max_length=300)
+    name_key = models.CharField(max_length=300, db_index=True)  # folded, for exact-name boosts
     summary_fr = models.TextField(blank=True)
     summary_en = models.TextField(blank=True)
     commune_name = models.CharField(max_length=100, blank=True)
@@ -33,6 +34,9 @@ class SearchDocument(models.Model):
         ]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["updated_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
 
 class SearchFacet(models.Model):
     """A facet value of a document ("departement" = "33"); a document may have several."""
@@ -44,3 +48,6 @@ class SearchFacet(models.Model):
     class Meta:
         verbose_name = _("search facet")
         indexes = [models.Index(fields=["facet", "value", "document"])]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"

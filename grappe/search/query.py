@@ -90,7 +90,11 @@ class SearchResults:
     count: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # keyed by FACETS names
-    corrections: dict[str, str] = field(default_factory=dict)  # "nextclud" -> "nextcloud"
+    # Typed word -> the word searched instead: "nextclud" -> "nextcloud"; "" when nothing in
+    # the index resembles the word, which was then left out.
+    corrections: dict[str, str] = field(default_factory=dict)
+    # True when there were so many matches that facet counts were estimated from a sample.
+    facets_approximate: bool = False
 
     @property
     def page_count(self) -> int:

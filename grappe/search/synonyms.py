@@ -10,6 +10,7 @@ from grappe.search.text import fold
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("visio", "visioconférence", "videoconference", "webconférence", "visioconference"),
     ("messagerie", "mail", "email", "courriel", "webmail"),
+    ("courrielleur", "client de messagerie", "email client", "mail client"),
     ("hébergement", "hosting", "hébergeur", "infogérance", "hosted"),
     ("tableur", "spreadsheet"),
     ("bureautique", "office"),

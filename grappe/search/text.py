@@ -18,7 +18,7 @@ STOP_WORDS = frozenset(
     meme mes mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
     toi ton tu un une vos votre vous c d j l m n s t y
     an and are as at be by for from in into is it of on or the their this to with
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _stemmer = snowballstemmer.stemmer("french")
 
@@ -43,6 +43,11 @@ def words(text: str) -> list[str]:
 def analyse(text: str) -> list[str]:
     """The terms of a text, stop words left out."""
     return [term(w) for w in words(text) if fold(w) not in STOP_WORDS]
+
+
+def name_key(text: str) -> str:
+    """A name reduced to its folded words: "Jitsi-Meet" and "jitsi meet" give "jitsi meet"."""
+    return " ".join(fold(w) for w in words(text))
 
 
 def analysed_text(*texts: str) -> str:

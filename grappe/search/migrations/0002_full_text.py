@@ -7,6 +7,8 @@ from grappe.search.documents import FIELDS
 SQLITE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     + ", ".join(FIELDS)
+    # Facet values as opaque tokens, so that filters run inside the full-text index.
+    + ", facets"
     + ", tokenize = 'unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, 'row')",
 ]

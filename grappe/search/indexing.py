@@ -1,0 +1,205 @@
+"""Keeping the index in step with the directory.
+
+Saving or deleting an entry (or something shown in an entry's document, such as a
+certification) marks the documents it affects; they are rebuilt once, when the transaction
+commits, so an import of a thousand rows reindexes each touched entry once.
+"""
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from grappe.directory import models as m
+from grappe.search.backends import get_backend
+from grappe.search.documents import BUILDERS, IndexedDocument, documents_for
+from grappe.search.models import SearchDocument, SearchFacet
+from grappe.search.text import name_key
+
+_pending = threading.local()
+BATCH = 500
+
+
+def index_entries(kind: str, ids: Iterable[int]) -> None:
+    """(Re)build the documents of these entries; entries that no longer exist leave the index."""
+    ids = list(ids)
+    found: set[int] = set()
+    batch: list[IndexedDocument] = []
+    for document in documents_for(kind, ids):
+        found.add(document.object_id)
+        batch.append(document)
+        if len(batch) >= BATCH:
+            _store(batch)
+            batch = []
+    _store(batch)
+    gone = set(ids) - found
+    if gone:
+        remove_entries(kind, gone)
+
+
+def remove_entries(kind: str, ids: Iterable[int]) -> None:
+    documents = SearchDocument.objects.filter(kind=kind, object_id__in=list(ids))
+    document_ids = list(documents.values_list("id", flat=True))
+    if document_ids:
+        get_backend().remove(document_ids)
+        SearchDocument.objects.filter(id__in=document_ids).delete()
+
+
+def reindex_all() -> dict[str, int]:
+    """Rebuild the whole index; returns the number of documents of each kind."""
+    backend = get_backend()
+    with transaction.atomic():
+        backend.clear()
+        SearchFacet.objects.all().delete()
+        SearchDocument.objects.all().delete()
+        counts = {}
+        today = date.today()
+        for kind in BUILDERS:
+            batch: list[IndexedDocument] = []
+            counts[kind] = 0
+            for document in documents_for(kind, today=today):
+                batch.append(document)
+                counts[kind] += 1
+                if len(batch) >= BATCH:
+                    _store(batch)
+                    batch = []
+            _store(batch)
+    return counts
+
+
+def _row_values(document: IndexedDocument) -> dict:
+    return {
+        "slug": document.slug,
+        "name": document.name[:300],
+        "name_key": name_key(document.name)[:300],
+        "summary_fr": document.summary_fr,
+        "summary_en": document.summary_en,
+        "commune_name": document.commune_name,
+        "departement": document.departement,
+        "organisation_kind": document.organisation_kind,
+        "offering_kind": document.offering_kind,
+        "licence": document.licence[:200],
+        "parent_name": document.parent_name[:200],
+        "is_member": document.is_member,
+        "is_example": document.is_example,
+        "updated_at": document.updated_at,
+        "starts_on": document.extra.get("starts_on"),
+    }
+
+
+def _store(documents: list[IndexedDocument]) -> None:
+    if not documents:
+        return
+    existing = {
+        (kind, object_id): pk
+        for pk, kind, object_id in SearchDocument.objects.filter(
+            kind__in={d.kind for d in documents},
+            object_id__in=[d.object_id for d in documents],
+        ).values_list("id", "kind", "object_id")
+    }
+    rows: list[tuple[int, IndexedDocument]] = []
+    new: list[tuple[SearchDocument, IndexedDocument]] = []
+    for document in documents:
+        pk = existing.get((document.kind, document.object_id))
+        if pk:
+            SearchDocument.objects.filter(pk=pk).update(**_row_values(document))
+            rows.append((pk, document))
+        else:
+            row = SearchDocument(
+                kind=document.kind, object_id=document.object_id, **_row_values(document)
+            )
+            new.append((row, document))
+    # Both engines return the ids of bulk-created rows (RETURNING).
+    SearchDocument.objects.bulk_create([row for row, _document in new])
+    rows.extend((row.pk, document) for row, document in new)
+    ids = [pk for pk, _document in rows]
+    SearchFacet.objects.filter(document_id__in=ids).delete()
+    SearchFacet.objects.bulk_create(
+        [
+            SearchFacet(document_id=pk, facet=facet, value=value[:120])
+            for pk, document in rows
+            for facet, values in document.facets.items()
+            for value in values
+        ]
+    )
+    get_backend().write(rows)
+
+
+# Keeping in step ---------------------------------------------------------------------------
+
+
+def mark(kind: str, ids: Iterable[int]) -> None:
+    """Reindex these entries when the current transaction commits (at once outside one)."""
+    pending = getattr(_pending, "entries", None)
+    if pending is None:
+        pending = _pending.entries = defaultdict(set)
+    pending[kind].update(i for i in ids if i is not None)
+    # One callback per mark: the first to run takes the whole set, the others find it empty.
+    # (Registering once per transaction would be lost with a rolled-back savepoint.)
+    transaction.on_commit(flush)
+
+
+def flush() -> None:
+    pending = getattr(_pending, "entries", None)
+    _pending.entries = None
+    if not pending:
+        return
+    with transaction.atomic():
+        for kind, ids in pending.items():
+            index_entries(kind, ids)
+
+
+def _affected_by_organisation(organisation: m.Organisation) -> None:
+    mark("organisation", [organisation.pk])
+    mark("offering", organisation.offerings.values_list("pk", flat=True))
+    mark("person", organisation.people.values_list("pk", flat=True))
+
+
+def _on_save(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    if isinstance(instance, m.Organisation):
+        _affected_by_organisation(instance)
+    elif isinstance(instance, m.Software):
+        mark("software", [instance.pk])
+        mark("organisation", instance.relations.values_list("organisation_id", flat=True))
+        mark("offering", instance.offerings.values_list("pk", flat=True))
+    elif isinstance(instance, m.Offering):
+        mark("offering", [instance.pk])
+        mark("organisation", [instance.organisation_id])
+    elif isinstance(instance, m.SoftwareRelation):
+        mark("organisation", [instance.organisation_id])
+        mark("software", [instance.software_id])
+    elif isinstance(instance, m.Certification):
+        mark("organisation", [instance.organisation_id])
+        mark(
+            "offering",
+            m.Offering.objects.filter(organisation_id=instance.organisation_id).values_list(
+                "pk", flat=True
+            ),
+        )
+    elif isinstance(instance, m.Category):
+        mark("software", instance.software.values_list("pk", flat=True))
+    elif isinstance(instance, m.Person):
+        mark("person", [instance.pk])
+    elif isinstance(instance, m.Event):
+        mark("event", [instance.pk])
+
+
+def _on_m2m(sender, instance, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _on_save(type(instance), instance)
+
+
+def connect_signals() -> None:
+    for model in (
+        m.Organisation, m.Software, m.Offering, m.SoftwareRelation, m.Certification,
+        m.Category, m.Person, m.Event,
+    ):  # fmt: skip
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(_on_save, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+    for through in (m.Software.categories.through, m.Offering.software.through):
+        m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"search-m2m-{through.__name__}")
