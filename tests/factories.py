@@ -1,6 +1,10 @@
 """factory_boy factories: valid entries by default, so each test states only what it is about."""
 
+from collections.abc import Callable
+from datetime import date
+
 import factory
+import pytest
 from django.contrib.auth.models import User
 
 from grappe.accounts.roles import make_curator
@@ -43,6 +47,61 @@ class CertificationSchemeFactory(factory.django.DjangoModelFactory):
     name = "ISO/IEC 27001"
 
 
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Category
+
+    slug = factory.Sequence(lambda n: f"categorie-{n}")
+    name_fr = factory.Sequence(lambda n: f"Catégorie {n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Certification
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    scheme = factory.SubFactory(CertificationSchemeFactory)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Reference
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Référence {n}")
+    client_name = "Commune exemple"
+    year = 2024
+    is_example = True
+
+
+class SoftwareRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SoftwareRelation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    software = factory.SubFactory(SoftwareFactory)
+    role = m.SoftwareRole.PUBLISHER
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Person
+
+    name = factory.Sequence(lambda n: f"Personne Exemple {n}")
+    role = m.PersonRole.AMBASSADOR
+    is_example = True
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Event
+
+    title = factory.Sequence(lambda n: f"Rencontre {n}")
+    starts_on = date(2026, 6, 12)
+    is_example = True
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -57,3 +116,36 @@ def curator(**kwargs) -> User:
     user = UserFactory(**kwargs)
     user.save()
     return make_curator(user)
+
+
+class FakeSearch:
+    """Stands in for grappe.search.service.search: records the params, answers `respond`.
+
+    Pages and the API are tested against the search contract alone with it; their integration
+    tests use the real service.
+    """
+
+    def __init__(self) -> None:
+        from grappe.search.query import SearchResults
+
+        self.calls: list = []
+        self.respond: Callable = lambda params: SearchResults(params=params, count=0, hits=[])
+
+    @property
+    def answer(self) -> Callable:
+        return self.respond
+
+    @answer.setter
+    def answer(self, respond: Callable) -> None:
+        self.respond = respond
+
+    def __call__(self, params):
+        self.calls.append(params)
+        return self.respond(params)
+
+
+@pytest.fixture
+def fake_search(monkeypatch) -> FakeSearch:
+    fake = FakeSearch()
+    monkeypatch.setattr("grappe.search.service.search", fake)
+    return fake

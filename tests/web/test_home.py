@@ -1,6 +1,9 @@
+from datetime import date, timedelta
+
 import pytest
 
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, SoftwareFactory
+from tests.web.conftest import EventFactory, json_ld
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +30,31 @@ def test_home_has_landmarks_and_a_skip_link(client):
     for landmark in ("<header", '<main id="main"', "<nav aria-label=", "<footer"):
         assert landmark in text
     assert 'href="#main"' in text
+
+
+def test_home_has_a_labelled_search_form_and_links_to_browse(client):
+    html = client.get("/en/").text
+    assert '<form class="search-form" role="search" method="get" action="/en/search/">' in html
+    assert '<label for="home-q">Search the index</label>' in html
+    assert '<input type="search" id="home-q" name="q"' in html
+    assert '<a href="/en/search/?kind=organisation">All organisations</a>' in html
+    assert '<a href="/en/search/?kind=event">All events</a>' in html
+
+
+def test_home_links_to_the_entries(client):
+    OrganisationFactory(slug="fab-lab", name="Fab lab exemple")
+    SoftwareFactory(slug="glpi", name="GLPI")
+    EventFactory(slug="atelier", title="Atelier", starts_on=date.today() + timedelta(days=3))
+    EventFactory(slug="passe", title="Salon passé", starts_on=date(2019, 10, 10))
+    html = client.get("/en/").text
+    assert '<a class="entry-name" href="/en/organisations/fab-lab/">Fab lab exemple</a>' in html
+    assert '<a class="entry-name" href="/en/software/glpi/">GLPI</a>' in html
+    assert '<a class="entry-name" href="/en/events/atelier/">Atelier</a>' in html
+    assert "Salon passé" not in html
+
+
+def test_home_describes_the_site_and_its_search_in_json_ld(client):
+    data = json_ld(client.get("/en/").text)
+    assert data["@type"] == "WebSite"
+    target = data["potentialAction"]["target"]["urlTemplate"]
+    assert target == "http://testserver/en/search/?q={search_term_string}"

@@ -1,0 +1,307 @@
+"""The search page's plumbing: GET parameters in, SearchParams out, and back to links.
+
+Everything a visitor does on the search page is a plain link or a GET form (no JavaScript), so
+each facet, sort order and page is a URL built from the current SearchParams; parsing and link
+building are pure functions, tested without a database.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grappe.directory.models import OfferingKind, OrganisationKind
+from grappe.directory.places import DEPARTEMENTS, departement_label
+from grappe.search.query import FACETS, KINDS, SORTS, InvalidSearch, SearchParams, SearchResults
+
+MAX_QUERY_LENGTH = 200
+MAX_PAGE = 1000
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+_LICENCE_ID = re.compile(r"^[A-Za-z0-9.+-]{1,100}$")
+
+KIND_LABELS = {
+    "organisation": gettext_lazy("Organisation"),
+    "software": gettext_lazy("Software"),
+    "offering": gettext_lazy("Offering"),
+    "person": gettext_lazy("Person"),
+    "event": gettext_lazy("Event"),
+}
+FACET_TITLES = {
+    "kind": gettext_lazy("Type of entry"),
+    "organisation_kind": gettext_lazy("Kind of organisation"),
+    "offering_kind": gettext_lazy("Kind of offering"),
+    "category": gettext_lazy("Category"),
+    "departement": gettext_lazy("Département"),
+    "licence": gettext_lazy("Licence"),
+    "certification": gettext_lazy("Certification"),
+    "member": gettext_lazy("Cluster membership"),
+}
+SORT_LABELS = {
+    "relevance": gettext_lazy("Relevance"),
+    "name": gettext_lazy("Name"),
+    "newest": gettext_lazy("Newest"),
+}
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...] | list[str]) -> str:
+    if value not in choices:
+        raise InvalidSearch(
+            name,
+            _("“%(value)s” is not one of %(choices)s.")
+            % {"value": value, "choices": ", ".join(choices)},
+        )
+    return value
+
+
+def _pattern(name: str, value: str, pattern: re.Pattern) -> str:
+    if not pattern.match(value):
+        raise InvalidSearch(name, _("“%(value)s” is not a valid value.") % {"value": value})
+    return value
+
+
+def parse_search_params(query: Mapping[str, str], language: str = "fr") -> SearchParams:
+    """SearchParams from a query string; an empty value means "not set", as a GET form sends it.
+
+    Raises InvalidSearch naming the first parameter that is wrong.
+    """
+
+    def get(name: str) -> str:
+        return (query.get(name) or "").strip()
+
+    q = " ".join(get("q").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            "q", _("Keep the search under %(max)s characters.") % {"max": MAX_QUERY_LENGTH}
+        )
+    values: dict[str, object] = {"q": q, "language": language[:2]}
+    if kind := get("kind"):
+        values["kind"] = _choice("kind", kind, KINDS)
+    if organisation_kind := get("organisation_kind"):
+        values["organisation_kind"] = _choice(
+            "organisation_kind", organisation_kind, OrganisationKind.values
+        )
+    if offering_kind := get("offering_kind"):
+        values["offering_kind"] = _choice("offering_kind", offering_kind, OfferingKind.values)
+    if category := get("category"):
+        values["category"] = _pattern("category", category, _SLUG)
+    if departement := get("departement").upper():
+        if departement not in DEPARTEMENTS:
+            raise InvalidSearch(
+                "departement",
+                _("“%(value)s” is not a French département code, such as 33 or 2A.")
+                % {"value": departement},
+            )
+        values["departement"] = departement
+    if licence := get("licence"):
+        values["licence"] = _pattern("licence", licence, _LICENCE_ID)
+    if certification := get("certification"):
+        values["certification"] = _pattern("certification", certification, _SLUG)
+    if member := get("member").lower():
+        values["member"] = _choice("member", member, ("yes", "no")) == "yes"
+    if sort := get("sort"):
+        values["sort"] = _choice("sort", sort, SORTS)
+    if page := get("page"):
+        if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+            raise InvalidSearch(
+                "page", _("The page must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE}
+            )
+        values["page"] = int(page)
+    return SearchParams(**values)
+
+
+def query_of(params: SearchParams) -> dict[str, str]:
+    """The GET parameters that give `params` back, defaults left out so that URLs stay short."""
+    query = {"q": params.q} if params.q else {}
+    query.update(params.filters())
+    if params.sort != SearchParams.sort:
+        query["sort"] = params.sort
+    if params.page > 1:
+        query["page"] = str(params.page)
+    return query
+
+
+def search_url(query: Mapping[str, str]) -> str:
+    url = reverse("web:search")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FacetBlock:
+    name: str
+    title: str
+    links: list[FacetLink]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    name: str
+    title: str
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class SortLink:
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: a gap ("…") between page numbers
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Pagination:
+    previous_url: str
+    next_url: str
+    pages: list[PageLink]
+
+
+def _first_page(params: SearchParams) -> dict[str, str]:
+    return query_of(params.with_(page=1))
+
+
+def facet_blocks(results: SearchResults) -> list[FacetBlock]:
+    """Each facet value is a link that toggles its filter and goes back to the first page."""
+    base = _first_page(results.params)
+    blocks = []
+    for name in FACETS:
+        links = []
+        for value in results.facets.get(name) or []:
+            selected = value.selected or base.get(name) == value.value
+            query = dict(base)
+            if selected:
+                query.pop(name, None)
+            else:
+                query[name] = value.value
+            links.append(FacetLink(value.label, value.count, search_url(query), selected))
+        if links:
+            blocks.append(FacetBlock(name, str(FACET_TITLES[name]), links))
+    return blocks
+
+
+def filter_label(results: SearchResults, name: str, value: str) -> str:
+    for facet_value in results.facets.get(name) or []:
+        if facet_value.value == value:
+            return facet_value.label
+    if name == "departement":
+        return departement_label(value)
+    if name == "member":
+        return _("Cluster members") if value == "yes" else _("Not members")
+    if name == "kind" and value in KIND_LABELS:
+        return str(KIND_LABELS[value])
+    return value
+
+
+def active_filters(results: SearchResults) -> list[ActiveFilter]:
+    """The filters in force, each with a link that removes it."""
+    base = _first_page(results.params)
+    chosen = []
+    for name, value in results.params.filters().items():
+        rest = {key: item for key, item in base.items() if key != name}
+        chosen.append(
+            ActiveFilter(
+                name, str(FACET_TITLES[name]), filter_label(results, name, value), search_url(rest)
+            )
+        )
+    return chosen
+
+
+def clear_filters_url(params: SearchParams) -> str:
+    return search_url(query_of(SearchParams(q=params.q, sort=params.sort)))
+
+
+def sort_links(params: SearchParams) -> list[SortLink]:
+    return [
+        SortLink(
+            str(SORT_LABELS[sort]),
+            search_url(_first_page(params.with_(sort=sort))),
+            sort == params.sort,
+        )
+        for sort in SORTS
+    ]
+
+
+def page_numbers(current: int, last: int, radius: int = 2) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: the first, the last and a window around the current page."""
+    numbers = sorted({1, last, *range(max(1, current - radius), min(last, current + radius) + 1)})
+    shown: list[int | None] = []
+    previous = 0
+    for number in numbers:
+        if number - previous == 2:
+            shown.append(previous + 1)  # an ellipsis would hide no more than one page
+        elif number - previous > 2:
+            shown.append(None)
+        shown.append(number)
+        previous = number
+    return shown
+
+
+def pagination(results: SearchResults) -> Pagination | None:
+    params, last = results.params, results.page_count
+    if last <= 1 and params.page <= 1:
+        return None
+
+    def url(number: int) -> str:
+        return search_url(query_of(params.with_(page=number)))
+
+    pages = [
+        PageLink(number, url(number) if number else "", number == params.page)
+        for number in page_numbers(min(params.page, last), last)
+    ]
+    return Pagination(
+        previous_url=url(min(params.page - 1, last)) if params.page > 1 else "",
+        next_url=url(params.page + 1) if params.page < last else "",
+        pages=pages,
+    )
+
+
+def corrected_query(q: str, corrections: Mapping[str, str]) -> str:
+    """The query as searched once misspelt words are corrected: "nextclud" -> "nextcloud"."""
+    if not corrections:
+        return q
+    lowered = {word.casefold(): fix for word, fix in corrections.items()}
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        return corrections.get(word) or lowered.get(word.casefold()) or word
+
+    corrected = re.sub(r"\w+", fix, q)
+    return corrected if corrected != q else " ".join(corrections.values())
+
+
+def page_context(results: SearchResults) -> dict[str, object]:
+    """What the search page shows besides the hits themselves: every link already built."""
+    params = results.params
+    return {
+        "params": params,
+        "q": params.q,
+        "results": results,
+        "hits": [(hit, KIND_LABELS.get(hit.kind, hit.kind)) for hit in results.hits],
+        "first_position": (params.page - 1) * params.page_size + 1,
+        "hidden_filters": [
+            (name, value) for name, value in _first_page(params).items() if name != "q"
+        ],
+        "corrected_query": corrected_query(params.q, results.corrections),
+        "facets": facet_blocks(results),
+        "active_filters": active_filters(results),
+        "clear_filters_url": clear_filters_url(params),
+        "sort_links": sort_links(params),
+        "pagination": pagination(results),
+    }

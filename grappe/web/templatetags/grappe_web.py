@@ -1,0 +1,118 @@
+"""Small display helpers for the public pages: texts in two languages, phones, amounts, places."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import phonenumbers
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from grappe.directory.models import Offering, Platform
+from grappe.directory.places import departement_label
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LocalisedText:
+    """A text and the language it is really in, so that a fallback gets the right lang=."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def localised(instance: object, field: str, language: str | None = None) -> LocalisedText:
+    """The text of `field` in the page's language, else in the other one (models' fallback)."""
+    language = (language or get_language() or "fr")[:2]
+    other = "en" if language == "fr" else "fr"
+    for code in (language, other):
+        text = getattr(instance, f"{field}_{code}", "") or ""
+        if text:
+            return LocalisedText(text, code)
+    return LocalisedText("", language)
+
+
+@register.simple_tag
+def text_in_language(instance: object, field: str) -> LocalisedText:
+    return localised(instance, field)
+
+
+@register.filter
+def fictional(entry: object) -> bool:
+    """Example data: an offering of a fictional organisation is fictional too."""
+    if getattr(entry, "is_example", False):
+        return True
+    if isinstance(entry, Offering):
+        return entry.organisation.is_example
+    return False
+
+
+@register.filter
+def phone(number: str) -> str:
+    """+33536491234 -> +33 5 36 49 12 34: readable, and still right from abroad."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, "FR")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def euros(amount: Decimal | int | None) -> str:
+    """An amount in euros, grouped by thousands the way the page's language writes them."""
+    if amount is None:
+        return ""
+    return _("€%(amount)s") % {"amount": floatformat(amount, "-2g")}
+
+
+@register.filter
+def departement(code: str) -> str:
+    return departement_label(code) if code else ""
+
+
+@register.filter
+def work_area(offering: Offering) -> str:
+    """360 × 360 × 400 mm, leaving out the dimensions that are not given."""
+    sizes = [offering.work_x_mm, offering.work_y_mm, offering.work_z_mm]
+    given = [str(size) for size in sizes if size]
+    return f"{' × '.join(given)} mm" if given else ""
+
+
+@register.filter
+def offering_summary(offering: Offering) -> str:
+    """One line of what matters most for each kind: "Training · Remote · 14 h · from €250"."""
+    parts: list[str] = []
+    if offering.service_kind:
+        parts.append(str(offering.get_service_kind_display()))
+    if offering.delivery_mode:
+        parts.append(str(offering.get_delivery_mode_display()))
+    if offering.duration_hours:
+        parts.append(_("%(hours)s h") % {"hours": offering.duration_hours})
+    if offering.hosting_kind:
+        parts.append(str(offering.get_hosting_kind_display()))
+    if offering.datacenter_city or offering.datacenter_country:
+        place = ", ".join(p for p in (offering.datacenter_city, offering.datacenter_country) if p)
+        parts.append(_("data centre: %(place)s") % {"place": place})
+    if offering.machine_type:
+        parts.append(str(offering.get_machine_type_display()))
+    if area := work_area(offering):
+        parts.append(area)
+    if offering.materials:
+        parts.append(", ".join(offering.materials))
+    if offering.price_from is not None:
+        parts.append(_("from %(price)s") % {"price": euros(offering.price_from)})
+    return " · ".join(parts)
+
+
+@register.filter
+def platform_labels(values: list[str]) -> str:
+    """["web", "linux"] -> "Web, Linux"."""
+    labels = dict(Platform.choices)
+    return ", ".join(str(labels.get(value, value)) for value in values)
