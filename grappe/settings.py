@@ -45,6 +45,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: "example.org" means ht
 INSTALLED_APPS = [
     # Grappe's rooms, top to bottom: a room may use the rooms listed after it, never before.
     "grappe.web",
+    "grappe.api",
     "grappe.accounts",
     "grappe.interop",
     "grappe.search",

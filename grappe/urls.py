@@ -4,7 +4,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 # French at the root, English under /en/: every page has one stable address per language.
-urlpatterns = [path("i18n/setlang/", set_language, name="set_language")]
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", include("grappe.api.urls")),
+]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("grappe.web.urls")),

@@ -1,0 +1,1 @@
+"""The JSON API: read-only access to the index and its search, described by OpenAPI."""

@@ -1,0 +1,33 @@
+"""The API object: its routers, its error handlers and its language, in one place."""
+
+from ninja import NinjaAPI
+from ninja.operation import Operation
+
+from grappe.api import directory, errors, search
+from grappe.api.language import in_requested_language
+
+
+class GrappeAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """The view's own name ("list_organisations"), shorter for generated clients."""
+        return operation.view_func.__name__
+
+
+api = GrappeAPI(
+    title="Grappe API",
+    version="1",
+    description=(
+        "Read-only access to the index of a regional open-source ecosystem: organisations, "
+        "software, offerings, people, events, and the search over all of them. French by "
+        "default; `?lang=en` or an Accept-Language header for English. Errors answer "
+        '`{"detail": "...", "parameter": "..."}` with status 400, or `{"detail": "..."}` '
+        "with status 404."
+    ),
+    urls_namespace="api",
+    # No Swagger page: it loads its scripts from a CDN, and the OpenAPI document is enough.
+    docs_url=None,
+)
+errors.install(api)
+api.add_decorator(in_requested_language, mode="view")
+api.add_router("", search.router)
+api.add_router("", directory.router)

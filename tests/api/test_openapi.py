@@ -1,0 +1,95 @@
+"""The OpenAPI document: served, complete, and true to what the endpoints answer."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PATHS = {
+    "/api/search",
+    "/api/organisations",
+    "/api/organisations/{slug}",
+    "/api/software",
+    "/api/software/{slug}",
+    "/api/offerings",
+    "/api/offerings/{slug}",
+    "/api/people",
+    "/api/people/{slug}",
+    "/api/events",
+    "/api/events/{slug}",
+}
+
+
+@pytest.fixture
+def document(client) -> dict:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_it_lists_every_path_and_only_reads(document):
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Grappe API"
+    assert set(document["paths"]) == PATHS
+    assert {method for path in document["paths"].values() for method in path} == {"get"}
+
+
+def test_every_operation_documents_its_400_and_entries_their_404(document):
+    for address, operations in document["paths"].items():
+        responses = operations["get"]["responses"]
+        assert {"200", "400"} <= set(responses), address
+        if "{slug}" in address:
+            assert "404" in responses, address
+        error = responses["400"]["content"]["application/json"]["schema"]["$ref"]
+        assert error == "#/components/schemas/ErrorOut"
+
+
+def test_parameters_are_described_with_their_limits(document):
+    def parameters(address: str) -> dict[str, dict]:
+        return {p["name"]: p for p in document["paths"][address]["get"]["parameters"]}
+
+    search = parameters("/api/search")
+    assert set(search) == {
+        "q",
+        "kind",
+        "organisation_kind",
+        "offering_kind",
+        "departement",
+        "category",
+        "licence",
+        "certification",
+        "member",
+        "sort",
+        "page",
+        "page_size",
+        "lang",
+    }
+    assert search["page_size"]["schema"]["maximum"] == 100
+    assert search["sort"]["schema"]["enum"] == ["relevance", "name", "newest"]
+    assert set(parameters("/api/events")) == {"from", "page", "page_size", "lang"}
+    assert set(parameters("/api/offerings")) == {
+        "kind",
+        "organisation",
+        "software",
+        "page",
+        "page_size",
+        "lang",
+    }
+    assert set(parameters("/api/organisations/{slug}")) == {"slug", "lang"}
+
+
+def test_operation_ids_are_short_names(document):
+    ids = sorted(path["get"]["operationId"] for path in document["paths"].values())
+    assert ids == [
+        "get_event",
+        "get_offering",
+        "get_organisation",
+        "get_person",
+        "get_software",
+        "list_events",
+        "list_offerings",
+        "list_organisations",
+        "list_people",
+        "list_software",
+        "search",
+    ]
