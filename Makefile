@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 # The laptop demo: debug pages and a development secret key. Production sets its own environment.
 DEMO_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help install install-test run test lint messages clean
+.PHONY: help install install-test run test test-sqlite test-postgres lint messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,11 +32,16 @@ run: install ## Migrate the SQLite database, load the demo data, serve on http:/
 	$(DEMO_ENV) $(BIN)/grappe createcurator curator --if-missing --random-password
 	$(DEMO_ENV) $(BIN)/grappe serve $(ADDRESS)
 
-test: install-test ## Run the whole test suite (lint, migrations, translations, tests)
-	$(BIN)/ruff check grappe tests
-	$(BIN)/ruff format --check grappe tests
+test: test-sqlite test-postgres ## Run the whole test suite on SQLite, then on PostgreSQL
+
+test-sqlite: install-test ## Lint, check migrations, run every test on the embedded SQLite
+	$(BIN)/ruff check grappe tests bench
+	$(BIN)/ruff format --check grappe tests bench
 	DEBUG=true GRAPPE_DATA_DIR=$$(mktemp -d) $(BIN)/grappe makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-test ## Run every test on a throwaway PostgreSQL cluster (needs postgresql)
+	bin/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test ## Fix what ruff can fix
 	$(BIN)/ruff format grappe tests

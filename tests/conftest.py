@@ -2,8 +2,11 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from grappe.interop.importers import load_demo
+from grappe.search.backends import get_backend
+from grappe.search.indexing import flush
 from tests.factories import curator
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -19,11 +22,27 @@ def shared_data(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo data, loaded and indexed once for a test module, rolled back after it.
+
+    Each test still runs in its own savepoint inside this transaction, so what a test changes
+    is undone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        get_backend().forget_vocabulary()
+        report = load_demo()
+        assert report.ok, report.as_text()
+        flush()  # the index updates a commit would run
+        yield report
+        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        get_backend().forget_vocabulary()
+
+
 @pytest.fixture
-def demo(db):
-    report = load_demo()
-    assert report.ok, report.as_text()
-    return report
+def demo(demo_module, db):
+    return demo_module
 
 
 @pytest.fixture
