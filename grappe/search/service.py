@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grappe.directory import models as m
 from grappe.directory.places import DEPARTEMENTS, departement_label
@@ -371,7 +372,7 @@ def _labels(by_facet: dict[str, list[tuple[str, int]]], language: str) -> dict[s
     with translation.override(language):
         kind_labels = {
             "organisation": _("Organisations"),
-            "software": _("Software"),
+            "software": pgettext("plural", "Software"),
             "offering": _("Offerings"),
             "person": _("People"),
             "event": _("Events"),
