@@ -166,7 +166,7 @@ def test_a_person_with_consent_shows_contact_details(client, fablab):
     assert "64 – Pyrénées-Atlantiques" in html
     assert 'href="/en/search/?kind=person&amp;departement=40"' in html
     assert '<a href="mailto:maite@example.org">maite@example.org</a>' in html
-    assert '<a href="tel:+33536496411">+33 5 36 49 64 11</a>' in html
+    assert '<a href="tel:+33536496411">05 36 49 64 11</a>' in html
     assert 'class="badge-example"' in html
     data = json_ld(html)
     assert data["@type"] == "Person"

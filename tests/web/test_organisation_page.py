@@ -54,7 +54,7 @@ def test_the_page_shows_identity_contact_and_place_in_french(client, hosting_com
     assert "Host of free services" not in html
     assert '<a href="https://nuage.example.org">' in html
     assert 'href="mailto:contact@nuage.example.org"' in html
-    assert '<a href="tel:+33536493301">+33 5 36 49 33 01</a>' in html
+    assert '<a href="tel:+33536493301">05 36 49 33 01</a>' in html
     assert "33700 Mérignac" in html
     assert "33 – Gironde" in html
     assert 'class="badge-member"' in html
@@ -204,7 +204,7 @@ def test_people_show_contact_details_only_with_consent(client, hosting_company):
     assert "Dominique Discrète" in html
     assert "dominique@example.org" not in html
     assert "+33536493303" not in html
-    assert "+33 5 36 49 33 03" not in html
+    assert "05 36 49 33 03" not in html
 
 
 def test_events_it_organises_are_listed(client, hosting_company):

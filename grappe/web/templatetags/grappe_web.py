@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-import phonenumbers
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from grappe.directory.models import Offering, Platform
 from grappe.directory.places import departement_label
+from grappe.directory.validators import format_phone
 
 register = template.Library()
 
@@ -54,14 +54,9 @@ def fictional(entry: object) -> bool:
 
 @register.filter
 def phone(number: str) -> str:
-    """+33536491234 -> +33 5 36 49 12 34: readable, and still right from abroad."""
-    if not number:
-        return ""
-    try:
-        parsed = phonenumbers.parse(number, "FR")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    """+33536491234 -> 05 36 49 12 34, as French readers write it; foreign numbers stay
+    international. The tel: link keeps the E.164 form, right from anywhere."""
+    return format_phone(number) if number else ""
 
 
 @register.filter
