@@ -219,3 +219,29 @@ def test_reindex_rebuilds_the_same_index(demo):
     before = search(SearchParams(q="nextcloud")).count
     call_command("reindex", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert search(SearchParams(q="nextcloud")).count == before
+
+
+def test_an_import_is_indexed_when_it_commits(db, indexed):
+    from grappe.interop.formats.grappe_yaml import parse
+    from grappe.interop.loaders import load_directory
+
+    document = parse(b"software:\n  - {slug: quokkadoc, name: QuokkaDoc, tags: [wiki]}\n")
+    with indexed():
+        assert load_directory(document, source="test").ok
+    assert names("quokkadoc") == ["QuokkaDoc"]
+    dry = parse(b"software:\n  - {slug: wombatdoc, name: WombatDoc}\n")
+    with indexed():
+        load_directory(dry, source="test", dry_run=True)
+    assert names("wombatdoc") == []
+
+
+def test_a_rolled_back_import_does_not_stop_later_changes_from_being_indexed(db, indexed):
+    """Regression: index updates were registered once per batch, and lost with a rollback."""
+    from grappe.interop.formats.grappe_yaml import parse
+    from grappe.interop.loaders import load_directory
+
+    with indexed():
+        load_directory(parse(b"software:\n  - {slug: x1, name: Xylo}\n"), source="t", dry_run=True)
+    with indexed():
+        OrganisationFactory(name="Coopérative Numbat")
+    assert names("numbat") == ["Coopérative Numbat"]
