@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "grappe.accounts",
     "grappe.interop",
     "grappe.search",
+    "grappe.geo",
     "grappe.directory",
     # Libraries.
     "reversion",

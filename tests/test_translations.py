@@ -29,8 +29,8 @@ def test_every_french_entry_is_translated_and_keeps_its_placeholders():
 
 
 def test_the_compiled_catalogue_matches_the_source():
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if not e.msgid_plural}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(MO)) if not e.msgid_plural}
+    source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)) if not e.msgid_plural}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO)) if not e.msgid_plural}
     assert compiled == source, "run `make messages` to compile the French catalogue"
 
 

@@ -6,7 +6,9 @@ from typing import Any
 from django.utils.text import slugify
 
 from grappe.directory.models import Category, Software
+from grappe.geo.gazetteer import geocode_organisations, store_communes
 from grappe.interop.formats import register_importer
+from grappe.interop.formats.communes import parse as parse_communes
 from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
 from grappe.interop.formats.grappe_yaml import parse as parse_grappe_yaml
 from grappe.interop.formats.sill import SillDocument
@@ -200,5 +202,28 @@ class _SillMatcher:
         return merged
 
 
+class CommunesImporter:
+    name = "communes"
+    description = "the official communes CSV (INSEE code, name, postcodes, coordinates)"
+
+    def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
+        report = ImportReport(source=str(path), dry_run=dry_run)
+        document = parse_communes(path.read_bytes(), source=path.name)
+        for location, reason in document.errors:
+            report.reject(location, reason)
+        if (document.errors and not partial) or dry_run:
+            for _record in document.communes:
+                report.count("communes", "unchanged")  # what would have been read
+            return report
+        counts = store_communes(document.communes)
+        for outcome, number in counts.items():
+            report.counts[("communes", outcome)] += number
+        report.committed = True
+        for organisation, reason in geocode_organisations():
+            report.warn(f"organisation {organisation.slug}", f"not placed: {reason}")
+        return report
+
+
 register_importer(GrappeYamlImporter())
+register_importer(CommunesImporter())
 register_importer(SillImporter())

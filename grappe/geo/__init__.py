@@ -1,0 +1,1 @@
+"""Places: the gazetteer of communes, geocoding of entries, distances."""
