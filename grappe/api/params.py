@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from grappe.directory.models import OfferingKind, OrganisationKind, PersonRole
 from grappe.directory.places import DEPARTEMENTS
-from grappe.search.query import KINDS, MAX_PAGE_SIZE, SORTS
+from grappe.search.query import KINDS, MAX_PAGE_SIZE, MAX_RADIUS_KM, SORTS
 
 # Far beyond any real index; keeps OFFSET within what every database accepts.
 MAX_PAGE = 10_000
@@ -93,6 +93,12 @@ class SearchParameters(PageParameters):
     licence: Licence | None = Field(None, description="SPDX licence id.")
     certification: Slug | None = Field(None, description="Certification scheme slug.")
     member: bool | None = Field(None, description="true: cluster members only.")
+    near: Annotated[str, AfterValidator(printable)] = Field(
+        "", description="A commune name, a postcode, an INSEE code or “lat,lon”."
+    )
+    radius_km: float | None = Field(
+        None, gt=0, le=MAX_RADIUS_KM, description="With `near`: entries within this distance."
+    )
     sort: Sort = "relevance"
 
 

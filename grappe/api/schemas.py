@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.db import models
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 
 from grappe.directory import models as m
 from grappe.directory.models.relations import SoftwareRole
@@ -479,6 +479,7 @@ class SearchHitOut(Schema):
     is_example: bool
     is_member: bool
     departement: str
+    distance_km: float | None = Field(None, description="Kilometres from `near`, if given.")
 
 
 class FacetValueOut(Schema):
@@ -492,6 +493,8 @@ class SearchOut(Page):
     results: list[SearchHitOut]
     facets: dict[str, list[FacetValueOut]]
     corrections: dict[str, str]
+    facets_approximate: bool = False
+    near: str = Field("", description="The place `near` was read as, such as “Bayonne (64)”.")
 
 
 class ErrorOut(Schema):

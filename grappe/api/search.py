@@ -31,6 +31,8 @@ def search(request: HttpRequest, params: Query[SearchParameters]) -> dict:
             certification=params.certification,
             member=params.member,
             sort=params.sort,
+            near=params.near,
+            radius_km=params.radius_km,
             page=params.page,
             page_size=params.page_size,
             language=translation.get_language() or "fr",
@@ -43,4 +45,6 @@ def search(request: HttpRequest, params: Query[SearchParameters]) -> dict:
         "results": results.hits,
         "facets": results.facets,
         "corrections": results.corrections,
+        "facets_approximate": results.facets_approximate,
+        "near": results.near_label,
     }

@@ -5,6 +5,7 @@ Coordinates typed by a curator always win; an entry whose place matches no known
 left where it is and reported, never placed at a guess.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,3 +64,38 @@ def locate_organisation(organisation) -> str:
         organisation.latitude = Decimal(commune.latitude)
         organisation.longitude = Decimal(commune.longitude)
     return ""
+
+
+@dataclass(frozen=True)
+class Point:
+    latitude: float
+    longitude: float
+    label: str
+
+
+_COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def resolve_point(text: str) -> Point:
+    """The point a visitor means by "near": "lat,lon", an INSEE code, a postcode or a commune
+    name. Several communes under one postcode or name: the most populous is taken, and named.
+    Raises LookupError with a reason a visitor can act on."""
+    text = (text or "").strip()
+    match = _COORDINATES.match(text)
+    if match:
+        latitude, longitude = float(match.group(1)), float(match.group(2))
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise LookupError(f"“{text}” is not a latitude and a longitude")
+        return Point(latitude, longitude, f"{latitude:.4f}, {longitude:.4f}")
+    if re.fullmatch(r"\d{5}|2[ABab]\d{3}", text):
+        # People type postcodes far more often than INSEE codes: a code that is both is a postcode.
+        candidates = list(Commune.objects.filter(postcode_rows__postcode=text))
+        candidates = candidates or list(Commune.objects.filter(insee_code=text.upper()))
+    else:
+        candidates = list(Commune.objects.filter(name_key=name_key(text)))
+    if not candidates:
+        raise LookupError(f"no known commune, postcode or INSEE code is “{text}”")
+    commune = max(candidates, key=lambda c: c.population or 0)
+    return Point(
+        float(commune.latitude), float(commune.longitude), f"{commune.name} ({commune.departement})"
+    )

@@ -43,11 +43,19 @@ class GrappeYamlImporter:
 
 
 def load_demo(*, dry_run: bool = False) -> ImportReport:
-    """The demo data shipped with Grappe; loading it twice changes nothing."""
+    """The demo data shipped with Grappe, with the communes its entries need (an extract of
+    the official communes file); loading it twice changes nothing."""
     paths = sorted(DEMO_DIR.glob("*.yaml"))
-    return load_directory(
+    report = load_directory(
         read_grappe_yaml(paths), source="demo data", dry_run=dry_run, comment="Demo data"
     )
+    communes = parse_communes((DEMO_DIR / "communes.csv").read_bytes(), source="communes.csv")
+    for location, reason in communes.errors:
+        report.reject(location, reason)
+    if not dry_run and not communes.errors:
+        for outcome, number in store_communes(communes.communes).items():
+            report.counts[("communes", outcome)] += number
+    return report
 
 
 class SillImporter:

@@ -45,6 +45,8 @@ class IndexedDocument:
     is_member: bool = False
     is_example: bool = False
     updated_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -75,6 +77,12 @@ def valid_certifications(organisation: m.Organisation, today: date) -> list[str]
     return sorted(
         {c.scheme.slug for c in organisation.certifications.all() if c.is_valid_on(today)}
     )
+
+
+def _coordinates(organisation: m.Organisation) -> dict:
+    if organisation.latitude is None or organisation.longitude is None:
+        return {}
+    return {"latitude": float(organisation.latitude), "longitude": float(organisation.longitude)}
 
 
 def _member(organisation: m.Organisation | None) -> list[str]:
@@ -127,6 +135,7 @@ def organisation_document(organisation: m.Organisation, today: date) -> IndexedD
         is_member=organisation.is_member,
         is_example=organisation.is_example,
         updated_at=organisation.updated_at,
+        **_coordinates(organisation),
     )
 
 
@@ -204,6 +213,7 @@ def offering_document(offering: m.Offering, today: date) -> IndexedDocument:
         is_member=organisation.is_member,
         is_example=offering.is_example or organisation.is_example,
         updated_at=offering.updated_at,
+        **_coordinates(organisation),
     )
 
 

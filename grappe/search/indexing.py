@@ -87,6 +87,8 @@ def _row_values(document: IndexedDocument) -> dict:
         "is_example": document.is_example,
         "updated_at": document.updated_at,
         "starts_on": document.extra.get("starts_on"),
+        "latitude": document.latitude,
+        "longitude": document.longitude,
     }
 
 

@@ -26,13 +26,19 @@ class SearchDocument(models.Model):
     is_example = models.BooleanField(default=False)
     updated_at = models.DateTimeField(null=True)
     starts_on = models.DateField(null=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
 
     class Meta:
         verbose_name = _("search document")
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_document_per_entry")
         ]
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["updated_at"]),
+            models.Index(fields=["latitude", "longitude"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name}"

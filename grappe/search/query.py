@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 from django.utils.safestring import SafeString
 
 KINDS = ("organisation", "software", "offering", "person", "event")
-SORTS = ("relevance", "name", "newest")
+SORTS = ("relevance", "name", "newest", "distance")
+MAX_RADIUS_KM = 1000
 # Facet names, in the order pages show them; each is also a filter parameter of SearchParams.
 FACETS = (
     "kind",
@@ -45,6 +46,8 @@ class SearchParams:
     page: int = 1
     page_size: int = 20
     language: str = "fr"
+    near: str = ""  # a commune name, a postcode, an INSEE code or "lat,lon"
+    radius_km: float | None = None  # with `near`: only entries within this distance
 
     def filters(self) -> dict[str, str]:
         """The facet filters that are set, as strings ("member": "yes")."""
@@ -74,6 +77,7 @@ class Hit:
     is_example: bool
     is_member: bool
     departement: str
+    distance_km: float | None = None  # from the `near` point, when one was given
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class SearchResults:
     corrections: dict[str, str] = field(default_factory=dict)
     # True when there were so many matches that facet counts were estimated from a sample.
     facets_approximate: bool = False
+    # The place `near` was read as ("Bayonne (64)"), when one was given.
+    near_label: str = ""
 
     @property
     def page_count(self) -> int:

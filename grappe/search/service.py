@@ -21,12 +21,15 @@ from django.utils.translation import pgettext
 from grappe.directory import models as m
 from grappe.directory.places import DEPARTEMENTS, departement_label
 from grappe.directory.validators import DEPARTEMENT_PATTERN
+from grappe.geo.distance import bounding_box, distance_km
+from grappe.geo.geocoding import Point, resolve_point
 from grappe.search.backends import get_backend
 from grappe.search.backends.base import Alternative, Backend, Group
 from grappe.search.query import (
     FACETS,
     KINDS,
     MAX_PAGE_SIZE,
+    MAX_RADIUS_KM,
     SORTS,
     FacetValue,
     Hit,
@@ -90,6 +93,17 @@ def validate(params: SearchParams) -> None:
             _("Unknown sort “%(value)s”; choose among %(choices)s.")
             % {"value": params.sort, "choices": ", ".join(SORTS)},
         )
+    if len(params.near) > 100:
+        raise InvalidSearch("near", _("The place is too long."))
+    if params.radius_km is not None:
+        if not params.near:
+            raise InvalidSearch("radius_km", _("A radius needs a place: give “near” too."))
+        if not 0 < params.radius_km <= MAX_RADIUS_KM:
+            raise InvalidSearch(
+                "radius_km", _("The radius is between 0 and %(max)s km.") % {"max": MAX_RADIUS_KM}
+            )
+    if params.sort == "distance" and not params.near:
+        raise InvalidSearch("sort", _("Sorting by distance needs a place: give “near” too."))
     if params.page < 1:
         raise InvalidSearch("page", _("The page number starts at 1."))
     if not 1 <= params.page_size <= MAX_PAGE_SIZE:
@@ -168,9 +182,14 @@ def search(params: SearchParams) -> SearchResults:
             params=params, count=0, hits=[], facets={}, corrections=parsed.corrections
         )
     filters = params.filters()
+    point = _point(params)
+    within = _within(backend, point, params.radius_km) if point and params.radius_km else None
     count, ranked, facet_counts, sampled = 0, [], [], False
     for require_all in (True, False):
         ids_sql, ids_values = backend.match_ids_sql(parsed.groups, require_all, filters)
+        if within:
+            ids_sql = f"SELECT id FROM ({ids_sql}) matched WHERE id IN ({within[0]})"
+            ids_values = [*ids_values, *within[1]]
         with connection.cursor() as cursor:
             # Facets count every match up to FACET_SAMPLE; beyond, a sample scaled to the total.
             # Every document has one "kind" value, so the kind counts add up to the matches.
@@ -189,26 +208,60 @@ def search(params: SearchParams) -> SearchResults:
             if count == 0 and require_all and len(parsed.groups) > 1:
                 continue  # nothing has every word: accept documents with any of them
             if count:
-                ranked = _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values)
+                ranked = _page(
+                    cursor, params, parsed, backend, require_all, ids_sql, ids_values, point, within
+                )
         break
     if sampled:
         facet_counts = [(f, v, round(c * count / FACET_SAMPLE)) for f, v, c in facet_counts]
     return SearchResults(
         params=params,
         count=count,
-        hits=_hits(ranked, parsed, params),
+        hits=_hits(ranked, parsed, params, point),
         facets=_facets(facet_counts, params),
         corrections=parsed.corrections,
         facets_approximate=sampled,
+        near_label=point.label if point else "",
     )
 
 
-def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values):
+def _point(params: SearchParams) -> Point | None:
+    if not params.near.strip():
+        return None
+    try:
+        return resolve_point(params.near)
+    except LookupError as error:
+        raise InvalidSearch("near", str(error)) from error
+
+
+def _within(backend: Backend, point: Point, radius_km: float) -> tuple[str, list]:
+    """Ids of the documents within the radius: a bounding box on the index, then the exact
+    great-circle distance."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(point.latitude, point.longitude, radius_km)
+    distance, values = backend.distance_sql(point.latitude, point.longitude)
+    return (
+        "SELECT d.id FROM search_searchdocument d WHERE d.latitude BETWEEN %s AND %s "
+        f"AND d.longitude BETWEEN %s AND %s AND {distance} <= %s",
+        [min_lat, max_lat, min_lon, max_lon, *values, radius_km],
+    )
+
+
+def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values, point, within):
     """The ids and scores of the requested page, in the requested order."""
     offset = (params.page - 1) * params.page_size
+    if params.sort == "distance" or (point and not parsed.groups and params.sort == "relevance"):
+        distance, distance_values = backend.distance_sql(point.latitude, point.longitude)
+        cursor.execute(
+            f"WITH hits AS MATERIALIZED ({ids_sql}) SELECT d.id, 0 FROM hits "
+            "JOIN search_searchdocument d ON d.id = hits.id "
+            f"ORDER BY CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END, {distance}, d.id "
+            "LIMIT %s OFFSET %s",
+            [*ids_values, *distance_values, params.page_size, offset],
+        )
+        return cursor.fetchall()
     if params.sort != "relevance" or not parsed.groups:
         order = "d.updated_at DESC, d.id" if params.sort == "newest" else "d.name, d.id"
-        if not parsed.groups and not params.filters():  # browsing everything: walk the index
+        if not parsed.groups and not params.filters() and not within:  # walk the name index
             cursor.execute(
                 f"SELECT d.id, 0 FROM search_searchdocument d ORDER BY {order} LIMIT %s OFFSET %s",
                 [params.page_size, offset],
@@ -225,7 +278,7 @@ def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values):
     # by 3 at most, so a match outside the first CANDIDATES can only be a near-tie.
     candidates = max(CANDIDATES, 3 * (offset + params.page_size))
     ranked_sql, ranked_values = backend.ranked_sql(
-        parsed.groups, require_all, params.filters(), candidates
+        parsed.groups, require_all, params.filters(), candidates, within
     )
     corrected = " ".join(
         parsed.corrections.get(w) or parsed.completions.get(w) or fold(w)
@@ -258,7 +311,12 @@ def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values):
 # Presenting ---------------------------------------------------------------------------------
 
 
-def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery, params: SearchParams) -> list[Hit]:
+def _hits(
+    ranked: list[tuple[int, float]],
+    parsed: ParsedQuery,
+    params: SearchParams,
+    point: Point | None = None,
+) -> list[Hit]:
     from grappe.search.models import SearchDocument
 
     documents = SearchDocument.objects.in_bulk([row[0] for row in ranked])
@@ -287,6 +345,13 @@ def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery, params: SearchPa
                     is_example=d.is_example,
                     is_member=d.is_member,
                     departement=d.departement,
+                    distance_km=(
+                        round(
+                            distance_km(point.latitude, point.longitude, d.latitude, d.longitude), 1
+                        )
+                        if point and d.latitude is not None
+                        else None
+                    ),
                 )
             )
     return hits

@@ -44,7 +44,9 @@ SORT_LABELS = {
     "relevance": gettext_lazy("Relevance"),
     "name": gettext_lazy("Name"),
     "newest": gettext_lazy("Newest"),
+    "distance": gettext_lazy("Distance"),
 }
+PLACE_PARAMETERS = ("near", "radius_km")
 
 
 def _choice(name: str, value: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -102,6 +104,17 @@ def parse_search_params(query: Mapping[str, str], language: str = "fr") -> Searc
         values["certification"] = _pattern("certification", certification, _SLUG)
     if member := get("member").lower():
         values["member"] = _choice("member", member, ("yes", "no")) == "yes"
+    if near := " ".join(get("near").split()):
+        if len(near) > 100:
+            raise InvalidSearch("near", _("Keep the place under 100 characters."))
+        values["near"] = near
+    if radius := get("radius_km").replace(",", "."):
+        try:
+            values["radius_km"] = float(radius)
+        except ValueError:
+            raise InvalidSearch(
+                "radius_km", _("The radius must be a number of kilometres.")
+            ) from None
     if sort := get("sort"):
         values["sort"] = _choice("sort", sort, SORTS)
     if page := get("page"):
@@ -117,6 +130,10 @@ def query_of(params: SearchParams) -> dict[str, str]:
     """The GET parameters that give `params` back, defaults left out so that URLs stay short."""
     query = {"q": params.q} if params.q else {}
     query.update(params.filters())
+    if params.near:
+        query["near"] = params.near
+    if params.radius_km is not None:
+        query["radius_km"] = f"{params.radius_km:g}"
     if params.sort != SearchParams.sort:
         query["sort"] = params.sort
     if params.page > 1:
@@ -235,6 +252,7 @@ def sort_links(params: SearchParams) -> list[SortLink]:
             sort == params.sort,
         )
         for sort in SORTS
+        if sort != "distance" or params.near
     ]
 
 
@@ -296,8 +314,12 @@ def page_context(results: SearchResults) -> dict[str, object]:
         "hits": [(hit, KIND_LABELS.get(hit.kind, hit.kind)) for hit in results.hits],
         "first_position": (params.page - 1) * params.page_size + 1,
         "hidden_filters": [
-            (name, value) for name, value in _first_page(params).items() if name != "q"
+            (name, value)
+            for name, value in _first_page(params).items()
+            if name != "q" and name not in PLACE_PARAMETERS
         ],
+        "near": params.near,
+        "radius_km": f"{params.radius_km:g}" if params.radius_km is not None else "",
         "corrected_query": corrected_query(params.q, results.corrections),
         "facets": facet_blocks(results),
         "active_filters": active_filters(results),

@@ -59,13 +59,15 @@ def test_parameters_are_described_with_their_limits(document):
         "licence",
         "certification",
         "member",
+        "near",
+        "radius_km",
         "sort",
         "page",
         "page_size",
         "lang",
     }
     assert search["page_size"]["schema"]["maximum"] == 100
-    assert search["sort"]["schema"]["enum"] == ["relevance", "name", "newest"]
+    assert search["sort"]["schema"]["enum"] == ["relevance", "name", "newest", "distance"]
     assert set(parameters("/api/events")) == {"from", "page", "page_size", "lang"}
     assert set(parameters("/api/offerings")) == {
         "kind",

@@ -116,6 +116,7 @@ def test_the_answer_is_the_services_results_as_json(client, fake_search):
                 "is_example": False,
                 "is_member": True,
                 "departement": "33",
+                "distance_km": None,
             },
             {
                 "id": 3,
@@ -129,6 +130,7 @@ def test_the_answer_is_the_services_results_as_json(client, fake_search):
                 "is_example": False,
                 "is_member": False,
                 "departement": "33",
+                "distance_km": None,
             },
         ],
         "facets": {
@@ -139,6 +141,8 @@ def test_the_answer_is_the_services_results_as_json(client, fake_search):
             "member": [{"value": "yes", "label": "Membres", "count": 12, "selected": True}],
         },
         "corrections": {"agricol": "agricole"},
+        "facets_approximate": False,
+        "near": "",
     }
 
 
@@ -304,3 +308,12 @@ def test_real_search_never_fails_on_odd_queries(client, indexed, query):
     assert response.status_code in (200, 400), response.content
     if response.status_code == 400:
         assert set(response.json()) == {"detail", "parameter"}
+
+
+@pytest.mark.django_db
+def test_near_and_radius_reach_the_service_and_bad_ones_name_themselves(client, fake_search):
+    client.get("/api/search", {"q": "petg", "near": "Bayonne", "radius_km": "30"})
+    assert (fake_search.calls[-1].near, fake_search.calls[-1].radius_km) == ("Bayonne", 30.0)
+    response = client.get("/api/search", {"near": "Bayonne", "radius_km": "-3"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "radius_km"

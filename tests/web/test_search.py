@@ -305,3 +305,24 @@ def test_search_urls_follow_the_language():
         assert search_url({"q": "a b"}) == "/en/search/?q=a+b"
     with override("fr"):
         assert search_url({}) == "/search/"
+
+
+def test_near_and_radius_are_read_kept_in_links_and_shown(client, fake_search):
+    def respond(params):
+        return SearchResults(
+            params=params,
+            count=2,
+            hits=[hit(distance_km=4.02), hit(n=2, distance_km=16.3)],
+            near_label="Bayonne (64)",
+        )
+
+    fake_search.respond = respond
+    response = client.get("/search/", {"q": "petg", "near": "Bayonne", "radius_km": "30"})
+    params = fake_search.calls[-1]
+    assert (params.near, params.radius_km) == ("Bayonne", 30.0)
+    html = response.text
+    assert 'name="near" value="Bayonne"' in html and 'name="radius_km" value="30"' in html
+    assert "Bayonne (64)" in html and re.search(r"4,0\skm", html)
+    assert "sort=distance" in html  # sorting by distance is offered once a place is given
+    bad = client.get("/search/", {"near": "Bayonne", "radius_km": "loin"})
+    assert bad.status_code == 400 and "radius_km" in bad.text

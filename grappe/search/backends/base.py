@@ -46,7 +46,15 @@ class Backend(Protocol):
         groups means every document (that passes the filters)."""
 
     def ranked_sql(
-        self, groups: list[Group], require_all: bool, filters: dict[str, str], limit: int
+        self,
+        groups: list[Group],
+        require_all: bool,
+        filters: dict[str, str],
+        limit: int,
+        within: tuple[str, list] | None = None,
     ) -> tuple[str, list]:
-        """SQL selecting (id, score) of the `limit` best text matches passing the filters,
-        best first (groups is never empty here)."""
+        """SQL selecting (id, score) of the `limit` best text matches passing the filters (and
+        among the ids `within` selects, when given), best first (groups is never empty)."""
+
+    def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
+        """An SQL expression of the kilometres from a point to document `d`."""

@@ -94,13 +94,30 @@ class PostgresBackend:
         return f"SELECT d.id AS id FROM search_searchdocument d WHERE {where}", values
 
     def ranked_sql(
-        self, groups: list[Group], require_all: bool, filters: dict[str, str], limit: int
+        self,
+        groups: list[Group],
+        require_all: bool,
+        filters: dict[str, str],
+        limit: int,
+        within: tuple[str, list] | None = None,
     ) -> tuple[str, list]:
         where, values = _where(groups, require_all, filters)
+        within_sql, within_values = within or ("", [])
+        restriction = f" AND d.id IN ({within_sql})" if within_sql else ""
         return (
             "SELECT d.id AS id, ts_rank(d.search_vector, to_tsquery('simple', %s), 1) AS score "
-            f"FROM search_searchdocument d WHERE {where} ORDER BY score DESC LIMIT %s",
-            [_tsquery(groups, require_all), *values, limit],
+            f"FROM search_searchdocument d WHERE {where}{restriction} "
+            "ORDER BY score DESC LIMIT %s",
+            [_tsquery(groups, require_all), *values, *within_values, limit],
+        )
+
+    def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
+        """Haversine in SQL, kilometres from a point to a document."""
+        return (
+            "(2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(d.latitude - %s) / 2), 2)"
+            " + cos(radians(%s)) * cos(radians(d.latitude))"
+            " * power(sin(radians(d.longitude - %s) / 2), 2)))))",
+            [latitude, latitude, longitude],
         )
 
 

@@ -129,13 +129,24 @@ class SqliteFts5Backend:
         return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expression]
 
     def ranked_sql(
-        self, groups: list[Group], require_all: bool, filters: dict[str, str], limit: int
+        self,
+        groups: list[Group],
+        require_all: bool,
+        filters: dict[str, str],
+        limit: int,
+        within: tuple[str, list] | None = None,
     ) -> tuple[str, list]:
+        within_sql, within_values = within or ("", [])
+        restriction = f" AND rowid IN ({within_sql})" if within_sql else ""
         return (
-            f"SELECT rowid AS id, -{BM25} AS score FROM search_fts WHERE search_fts MATCH %s "
-            f"ORDER BY {BM25} LIMIT %s",
-            [_expression(groups, require_all, filters), limit],
+            f"SELECT rowid AS id, -{BM25} AS score FROM search_fts WHERE search_fts MATCH %s"
+            f"{restriction} ORDER BY {BM25} LIMIT %s",
+            [_expression(groups, require_all, filters), *within_values, limit],
         )
+
+    def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
+        """Kilometres from a point to a document (grappe_distance is registered per connection)."""
+        return "grappe_distance(d.latitude, d.longitude, %s, %s)", [latitude, longitude]
 
 
 def facet_text(facets: dict[str, list[str]]) -> str:
