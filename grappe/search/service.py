@@ -187,8 +187,11 @@ def search(params: SearchParams) -> SearchResults:
     count, ranked, facet_counts, sampled = 0, [], [], False
     for require_all in (True, False):
         ids_sql, ids_values = backend.match_ids_sql(parsed.groups, require_all, filters)
-        if within:
-            ids_sql = f"SELECT id FROM ({ids_sql}) matched WHERE id IN ({within[0]})"
+        if within:  # both computed once, then joined (see the SQLite backend's ranked_sql)
+            ids_sql = (
+                f"WITH matched AS MATERIALIZED ({ids_sql}), near AS MATERIALIZED ({within[0]}) "
+                "SELECT matched.id FROM matched JOIN near ON near.id = matched.id"
+            )
             ids_values = [*ids_values, *within[1]]
         with connection.cursor() as cursor:
             # Facets count every match up to FACET_SAMPLE; beyond, a sample scaled to the total.

@@ -136,12 +136,22 @@ class SqliteFts5Backend:
         limit: int,
         within: tuple[str, list] | None = None,
     ) -> tuple[str, list]:
-        within_sql, within_values = within or ("", [])
-        restriction = f" AND rowid IN ({within_sql})" if within_sql else ""
+        expression = _expression(groups, require_all, filters)
+        if within is None:
+            return (
+                f"SELECT rowid AS id, -{BM25} AS score FROM search_fts WHERE search_fts MATCH %s "
+                f"ORDER BY {BM25} LIMIT %s",
+                [expression, limit],
+            )
+        # Both sides computed once, then joined: a rowid restriction inside the MATCH query
+        # makes SQLite run the full-text query again for every candidate.
+        within_sql, within_values = within
         return (
-            f"SELECT rowid AS id, -{BM25} AS score FROM search_fts WHERE search_fts MATCH %s"
-            f"{restriction} ORDER BY {BM25} LIMIT %s",
-            [_expression(groups, require_all, filters), *within_values, limit],
+            f"WITH ranked AS MATERIALIZED (SELECT rowid AS id, -{BM25} AS score FROM search_fts "
+            f"WHERE search_fts MATCH %s), near AS MATERIALIZED ({within_sql}) "
+            "SELECT ranked.id, ranked.score FROM ranked JOIN near ON near.id = ranked.id "
+            "ORDER BY ranked.score DESC LIMIT %s",
+            [expression, *within_values, limit],
         )
 
     def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
