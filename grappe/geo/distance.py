@@ -3,6 +3,7 @@
 from math import asin, cos, radians, sin, sqrt
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+KM_PER_DEGREE = 111.195  # of latitude, on that sphere
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -15,6 +16,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) enclosing the circle: a cheap first filter in SQL."""
-    dlat = radius_km / 111.195
-    dlon = radius_km / max(0.01, 111.195 * cos(radians(lat)))
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = radius_km / max(0.01, KM_PER_DEGREE * cos(radians(lat)))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon

@@ -66,3 +66,20 @@ def test_entries_without_coordinates_stay_out_of_a_radius_but_not_of_a_sort(gaze
     within = search(SearchParams(q="logiciel", near="Bordeaux", radius_km=1000, page_size=100))
     assert within.count == len(placed) or within.count < everything.count
     assert unplaced or within.count <= everything.count
+
+
+def test_the_radius_agrees_with_the_great_circle_distance(gazetteer):
+    """Every placed organisation clearly inside 60 km of Pau is found, none clearly outside."""
+    from grappe.directory.models import Organisation
+    from grappe.geo.distance import distance_km
+
+    results = search(SearchParams(near="Pau", radius_km=60, kind="organisation", page_size=100))
+    found = {hit.slug for hit in results.hits}
+    for organisation in Organisation.objects.exclude(latitude=None):
+        km = distance_km(
+            43.32003, -0.35004, float(organisation.latitude), float(organisation.longitude)
+        )
+        if km < 59.9:
+            assert organisation.slug in found, (organisation.slug, km)
+        elif km > 60.1:
+            assert organisation.slug not in found, (organisation.slug, km)

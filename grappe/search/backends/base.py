@@ -55,6 +55,3 @@ class Backend(Protocol):
     ) -> tuple[str, list]:
         """SQL selecting (id, score) of the `limit` best text matches passing the filters (and
         among the ids `within` selects, when given), best first (groups is never empty)."""
-
-    def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
-        """An SQL expression of the kilometres from a point to document `d`."""

@@ -111,15 +111,6 @@ class PostgresBackend:
             [_tsquery(groups, require_all), *values, *within_values, limit],
         )
 
-    def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
-        """Haversine in SQL, kilometres from a point to a document."""
-        return (
-            "(2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(d.latitude - %s) / 2), 2)"
-            " + cos(radians(%s)) * cos(radians(d.latitude))"
-            " * power(sin(radians(d.longitude - %s) / 2), 2)))))",
-            [latitude, latitude, longitude],
-        )
-
 
 def _where(groups: list[Group], require_all: bool, filters: dict[str, str]) -> tuple[str, list]:
     clauses, values = ["TRUE"], []

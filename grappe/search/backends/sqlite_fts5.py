@@ -154,10 +154,6 @@ class SqliteFts5Backend:
             [expression, *within_values, limit],
         )
 
-    def distance_sql(self, latitude: float, longitude: float) -> tuple[str, list]:
-        """Kilometres from a point to a document (grappe_distance is registered per connection)."""
-        return "grappe_distance(d.latitude, d.longitude, %s, %s)", [latitude, longitude]
-
 
 def facet_text(facets: dict[str, list[str]]) -> str:
     return " ".join(facet_token(name, value) for name, values in facets.items() for value in values)
