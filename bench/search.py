@@ -85,8 +85,12 @@ def build(size: int, rng: random.Random) -> dict:
             member = rng.random() < 0.2
             name = " ".join(words[j] for j in w[:2]).title()
             summary = " ".join(words[j] for j in w[6:30])
+            # Four entries in five are placed somewhere in Nouvelle-Aquitaine.
+            placed = rng.random() < 0.8
+            latitude = rng.uniform(43.0, 47.2) if placed else None
+            longitude = rng.uniform(-1.8, 2.6) if placed else None
             documents.append((doc_id, kind, doc_id, f"doc-{doc_id}", name, name.lower(),
-                              summary, departement, member))  # fmt: skip
+                              summary, departement, member, latitude, longitude))  # fmt: skip
             facets += [(doc_id, "kind", kind), (doc_id, "departement", departement),
                        (doc_id, "member", "yes" if member else "no"),
                        (doc_id, "category", f"categorie-{w[30] % 40}")]  # fmt: skip
@@ -108,8 +112,9 @@ def build(size: int, rng: random.Random) -> dict:
             cursor.executemany(
                 "INSERT INTO search_searchdocument (id, kind, object_id, slug, name, name_key, "
                 "summary_fr, summary_en, commune_name, departement, organisation_kind, "
-                "offering_kind, licence, parent_name, is_member, is_example, updated_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', %s, '', '', '', '', %s, false, NULL)",
+                "offering_kind, licence, parent_name, is_member, is_example, updated_at, "
+                "latitude, longitude) VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', %s, '', '', '', "
+                "'', %s, false, NULL, %s, %s)",
                 documents,
             )
             cursor.executemany(
@@ -184,6 +189,9 @@ def query_mix(rng: random.Random, words: list[str], weights: list[float]) -> lis
             params["departement"] = rng.choice(DEPARTEMENTS[:12])
         if i % 5 == 0:
             params["kind"] = rng.choice(["organisation", "offering", "software"])
+        if i % 4 == 1:  # "near" searches, a quarter of the mix
+            params["near"] = f"{rng.uniform(43.2, 47.0):.4f},{rng.uniform(-1.6, 2.4):.4f}"
+            params["radius_km"] = rng.choice([10, 30, 50])
         mix.append(params)
     return mix
 
@@ -209,7 +217,7 @@ def run_one(size: int) -> dict:
     # Warm up: the vocabulary cache, SQLite's page cache, Django's URL resolver.
     for params in mix[:20]:
         client.get("/api/search", params)
-    raw_ms, engine_ms, api_ms, errors = [], [], [], 0
+    raw_ms, engine_ms, api_ms, near_ms, errors = [], [], [], [], 0
     from grappe.search.query import SearchParams
     from grappe.search.service import search
 
@@ -239,6 +247,8 @@ def run_one(size: int) -> dict:
         started = time.perf_counter()
         response = client.get("/api/search", params)
         api_ms.append((time.perf_counter() - started) * 1000)
+        if "near" in params:
+            near_ms.append(api_ms[-1])
         errors += response.status_code != 200
     summary = {
         "size": size,
@@ -247,7 +257,13 @@ def run_one(size: int) -> dict:
         "queries": len(mix),
         "errors": errors,
     }
-    for name, values in (("raw", raw_ms), ("engine", engine_ms), ("api", api_ms)):
+    summary["near_queries"] = len(near_ms)
+    for name, values in (
+        ("raw", raw_ms),
+        ("engine", engine_ms),
+        ("api", api_ms),
+        ("near", near_ms),
+    ):
         for p in (50, 95, 99):
             summary[f"{name}_p{p}"] = round(percentile(values, p), 1)
     summary["ratio_p95"] = round(summary["api_p95"] / max(summary["engine_p95"], 0.01), 1)
@@ -283,15 +299,17 @@ def main() -> None:
 def write_report(results: list[dict]) -> None:
     lines = [
         "| entries | database | build (s) | queries | errors | bare match p50 / p95 / p99 (ms) "
-        "| engine SQL p50 / p95 / p99 (ms) | API p50 / p95 / p99 (ms) | API ÷ engine SQL at p95 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| engine SQL p50 / p95 / p99 (ms) | API p50 / p95 / p99 (ms) | API ÷ engine SQL at p95 "
+        "| of which near + radius: API p50 / p95 / p99 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['size']:,} | {r['engine']} | {r['build_seconds']} | {r['queries']} | "
             f"{r['errors']} | {r['raw_p50']} / {r['raw_p95']} / {r['raw_p99']} | "
             f"{r['engine_p50']} / {r['engine_p95']} / {r['engine_p99']} | "
-            f"{r['api_p50']} / {r['api_p95']} / {r['api_p99']} | {r['ratio_p95']}× |"
+            f"{r['api_p50']} / {r['api_p95']} / {r['api_p99']} | {r['ratio_p95']}× | "
+            f"{r['near_p50']} / {r['near_p95']} / {r['near_p99']} ({r['near_queries']} queries) |"
         )
     section = "\n".join(lines)
     path = ROOT / "docs" / "benchmarks.md"
