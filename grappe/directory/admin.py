@@ -64,6 +64,32 @@ class ValidityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LocationFilter(admin.SimpleListFilter):
+    """Curators' list of entries that say where they are but could not be placed on a map."""
+
+    title = _("location")
+    parameter_name = "location"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("placed", _("placed on the map")),
+            ("unplaced", _("place given, not placed")),
+            ("none", _("no place given")),
+        ]
+
+    def queryset(self, request, queryset):
+        given = ~Q(commune_insee="") | ~Q(postcode="") | ~Q(commune_name="")
+        if self.value() == "placed":
+            return queryset.filter(latitude__isnull=False)
+        if self.value() == "unplaced":
+            return queryset.filter(given, latitude__isnull=True)
+        if self.value() == "none":
+            return queryset.filter(
+                latitude__isnull=True, commune_insee="", postcode="", commune_name=""
+            )
+        return queryset
+
+
 class OfferingInline(admin.TabularInline):
     model = m.Offering
     fields = ("title", "kind", "price_indication", "is_example")
@@ -122,6 +148,7 @@ class OrganisationAdmin(CompareVersionAdmin):
         "kind",
         "membership_status",
         DepartementFilter,
+        LocationFilter,
         "is_example",
         "headcount_band",
         ("certifications__scheme", admin.RelatedOnlyFieldListFilter),

@@ -181,3 +181,13 @@ def test_a_bad_siren_in_the_back_office_names_the_field(curator_client, one_of_e
     response = curator_client.post(url, data)
     assert response.status_code == 200
     assert "siren" in response.context["adminform"].form.errors
+
+
+def test_curators_see_which_organisations_could_not_be_placed(curator_client, db):
+    placed = OrganisationFactory(name="Placée", postcode="33000", latitude=44.8, longitude=-0.57)
+    unplaced = OrganisationFactory(name="Égarée", postcode="64250")
+    nowhere = OrganisationFactory(name="Sans adresse")
+    url = admin_url(m.Organisation, "changelist")
+    for value, expected in (("placed", placed), ("unplaced", unplaced), ("none", nowhere)):
+        listed = curator_client.get(url, {"location": value}).context["cl"].result_list
+        assert list(listed) == [expected], value
