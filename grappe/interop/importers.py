@@ -49,13 +49,25 @@ def load_demo(*, dry_run: bool = False) -> ImportReport:
     report = load_directory(
         read_grappe_yaml(paths), source="demo data", dry_run=dry_run, comment="Demo data"
     )
-    communes = parse_communes((DEMO_DIR / "communes.csv").read_bytes(), source="communes.csv")
-    for location, reason in communes.errors:
-        report.reject(location, reason)
-    if not dry_run and not communes.errors:
-        for outcome, number in store_communes(communes.communes).items():
-            report.counts[("communes", outcome)] += number
+    load_communes((DEMO_DIR / "communes.csv").read_bytes(), "communes.csv", report, dry_run=dry_run)
     return report
+
+
+def load_communes(
+    content: bytes, source: str, report: ImportReport, *, dry_run: bool, partial: bool = False
+) -> bool:
+    """Parse a communes CSV into `report` and store it unless rejected or a dry run; True when
+    stored. Rejected rows block the whole file unless `partial`."""
+    document = parse_communes(content, source=source)
+    for location, reason in document.errors:
+        report.reject(location, reason)
+    if (document.errors and not partial) or dry_run:
+        for _record in document.communes:
+            report.count("communes", "unchanged")  # what would have been read
+        return False
+    for outcome, number in store_communes(document.communes).items():
+        report.counts[("communes", outcome)] += number
+    return True
 
 
 class SillImporter:
@@ -216,16 +228,10 @@ class CommunesImporter:
 
     def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
         report = ImportReport(source=str(path), dry_run=dry_run)
-        document = parse_communes(path.read_bytes(), source=path.name)
-        for location, reason in document.errors:
-            report.reject(location, reason)
-        if (document.errors and not partial) or dry_run:
-            for _record in document.communes:
-                report.count("communes", "unchanged")  # what would have been read
+        if not load_communes(
+            path.read_bytes(), path.name, report, dry_run=dry_run, partial=partial
+        ):
             return report
-        counts = store_communes(document.communes)
-        for outcome, number in counts.items():
-            report.counts[("communes", outcome)] += number
         report.committed = True
         for organisation, reason in geocode_organisations():
             report.warn(f"organisation {organisation.slug}", f"not placed: {reason}")
