@@ -102,21 +102,24 @@ def _store(documents: list[IndexedDocument]) -> None:
             object_id__in=[d.object_id for d in documents],
         ).values_list("id", "kind", "object_id")
     }
-    rows: list[tuple[int, IndexedDocument]] = []
-    new: list[tuple[SearchDocument, IndexedDocument]] = []
-    for document in documents:
-        pk = existing.get((document.kind, document.object_id))
-        if pk:
-            SearchDocument.objects.filter(pk=pk).update(**_row_values(document))
-            rows.append((pk, document))
-        else:
-            row = SearchDocument(
-                kind=document.kind, object_id=document.object_id, **_row_values(document)
-            )
-            new.append((row, document))
-    # Both engines return the ids of bulk-created rows (RETURNING).
-    SearchDocument.objects.bulk_create([row for row, _document in new])
-    rows.extend((row.pk, document) for row, document in new)
+    pairs = [
+        (
+            SearchDocument(
+                pk=existing.get((document.kind, document.object_id)),
+                kind=document.kind,
+                object_id=document.object_id,
+                **_row_values(document),
+            ),
+            document,
+        )
+        for document in documents
+    ]
+    # One statement per batch, not per document; both engines return created ids (RETURNING).
+    SearchDocument.objects.bulk_update(
+        [row for row, _d in pairs if row.pk], fields=list(_row_values(documents[0]))
+    )
+    SearchDocument.objects.bulk_create([row for row, _d in pairs if row.pk is None])
+    rows = [(row.pk, document) for row, document in pairs]
     ids = [pk for pk, _document in rows]
     SearchFacet.objects.filter(document_id__in=ids).delete()
     SearchFacet.objects.bulk_create(

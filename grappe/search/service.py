@@ -26,6 +26,7 @@ from grappe.geo.distance import KM_PER_DEGREE, bounding_box, distance_km
 from grappe.geo.geocoding import Point, resolve_point
 from grappe.search.backends import get_backend
 from grappe.search.backends.base import Alternative, Backend, Group
+from grappe.search.models import SearchDocument
 from grappe.search.query import (
     FACETS,
     KINDS,
@@ -332,8 +333,6 @@ def _hits(
     params: SearchParams,
     point: Point | None = None,
 ) -> list[Hit]:
-    from grappe.search.models import SearchDocument
-
     documents = SearchDocument.objects.in_bulk([row[0] for row in ranked])
     url_patterns: dict[str, str] = {}  # one reverse() per kind, not per hit
     hits = []
