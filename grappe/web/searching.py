@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grappe.directory.models import OfferingKind, OrganisationKind
-from grappe.directory.places import DEPARTEMENTS, departement_label
-from grappe.search.query import FACETS, KINDS, SORTS, InvalidSearch, SearchParams, SearchResults
+from grappe.directory.places import departement_label
+from grappe.search.query import FACETS, SORTS, InvalidSearch, SearchParams, SearchResults
+from grappe.search.service import validate
 
-MAX_QUERY_LENGTH = 200
 MAX_PAGE = 1000
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
 _LICENCE_ID = re.compile(r"^[A-Za-z0-9.+-]{1,100}$")
@@ -68,35 +67,20 @@ def _pattern(name: str, value: str, pattern: re.Pattern) -> str:
 def parse_search_params(query: Mapping[str, str], language: str = "fr") -> SearchParams:
     """SearchParams from a query string; an empty value means "not set", as a GET form sends it.
 
-    Raises InvalidSearch naming the first parameter that is wrong.
+    Only what a query string needs is done here (types, the form's own fields); the values are
+    checked by the search service's `validate`. Raises InvalidSearch naming the parameter.
     """
 
     def get(name: str) -> str:
         return (query.get(name) or "").strip()
 
-    q = " ".join(get("q").split())
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidSearch(
-            "q", _("Keep the search under %(max)s characters.") % {"max": MAX_QUERY_LENGTH}
-        )
-    values: dict[str, object] = {"q": q, "language": language[:2]}
-    if kind := get("kind"):
-        values["kind"] = _choice("kind", kind, KINDS)
-    if organisation_kind := get("organisation_kind"):
-        values["organisation_kind"] = _choice(
-            "organisation_kind", organisation_kind, OrganisationKind.values
-        )
-    if offering_kind := get("offering_kind"):
-        values["offering_kind"] = _choice("offering_kind", offering_kind, OfferingKind.values)
+    values: dict[str, object] = {"q": " ".join(get("q").split()), "language": language[:2]}
+    for name in ("kind", "organisation_kind", "offering_kind", "sort"):
+        if value := get(name):
+            values[name] = value
     if category := get("category"):
         values["category"] = _pattern("category", category, _SLUG)
     if departement := get("departement").upper():
-        if departement not in DEPARTEMENTS:
-            raise InvalidSearch(
-                "departement",
-                _("“%(value)s” is not a French département code, such as 33 or 2A.")
-                % {"value": departement},
-            )
         values["departement"] = departement
     if licence := get("licence"):
         values["licence"] = _pattern("licence", licence, _LICENCE_ID)
@@ -105,8 +89,6 @@ def parse_search_params(query: Mapping[str, str], language: str = "fr") -> Searc
     if member := get("member").lower():
         values["member"] = _choice("member", member, ("yes", "no")) == "yes"
     if near := " ".join(get("near").split()):
-        if len(near) > 100:
-            raise InvalidSearch("near", _("Keep the place under 100 characters."))
         values["near"] = near
     if radius := get("radius_km").replace(",", "."):
         try:
@@ -115,15 +97,15 @@ def parse_search_params(query: Mapping[str, str], language: str = "fr") -> Searc
             raise InvalidSearch(
                 "radius_km", _("The radius must be a number of kilometres.")
             ) from None
-    if sort := get("sort"):
-        values["sort"] = _choice("sort", sort, SORTS)
     if page := get("page"):
         if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
             raise InvalidSearch(
                 "page", _("The page must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE}
             )
         values["page"] = int(page)
-    return SearchParams(**values)
+    params = SearchParams(**values)
+    validate(params)  # the service's own rules: kinds, sort, département, lengths
+    return params
 
 
 def query_of(params: SearchParams) -> dict[str, str]:

@@ -49,7 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
         params = searching.parse_search_params(request.GET, language=get_language() or "fr")
         results = service.search(params)
     except InvalidSearch as error:
-        q = " ".join((request.GET.get("q") or "").split())[: searching.MAX_QUERY_LENGTH]
+        q = " ".join((request.GET.get("q") or "").split())[: service.MAX_QUERY_LENGTH]
         return render(
             request, "web/search.html", {"error": error, "q": q, "params": None}, status=400
         )
