@@ -131,14 +131,6 @@ class FakeSearch:
         self.calls: list = []
         self.respond: Callable = lambda params: SearchResults(params=params, count=0, hits=[])
 
-    @property
-    def answer(self) -> Callable:
-        return self.respond
-
-    @answer.setter
-    def answer(self, respond: Callable) -> None:
-        self.respond = respond
-
     def __call__(self, params):
         self.calls.append(params)
         return self.respond(params)

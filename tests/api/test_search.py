@@ -84,7 +84,7 @@ def hit(**changes) -> Hit:
 
 
 def test_the_answer_is_the_services_results_as_json(client, fake_search):
-    fake_search.answer = lambda params: SearchResults(
+    fake_search.respond = lambda params: SearchResults(
         params=params,
         count=41,
         hits=[hit(), hit(kind="software", id=3, slug="glpi", name="GLPI", is_member=False)],
@@ -147,7 +147,9 @@ def test_the_answer_is_the_services_results_as_json(client, fake_search):
 
 
 def test_page_and_page_size_are_those_the_service_answered_for(client, fake_search):
-    fake_search.answer = lambda params: SearchResults(params=params.with_(page=1), count=0, hits=[])
+    fake_search.respond = lambda params: SearchResults(
+        params=params.with_(page=1), count=0, hits=[]
+    )
     body = client.get("/api/search?page=5").json()
     assert (body["page"], body["page_size"], body["results"]) == (1, 20, [])
 
@@ -156,7 +158,7 @@ def test_a_parameter_the_service_refuses_is_a_400_naming_it(client, fake_search)
     def refuse(params: SearchParams) -> SearchResults:
         raise InvalidSearch("category", "no category has the slug “nulle”")
 
-    fake_search.answer = refuse
+    fake_search.respond = refuse
     response = client.get("/api/search?category=nulle")
     assert response.status_code == 400
     assert response.json() == {
