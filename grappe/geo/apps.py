@@ -6,3 +6,8 @@ class GeoConfig(AppConfig):
     name = "grappe.geo"
     label = "geo"
     verbose_name = _("Places")
+
+    def ready(self):
+        from grappe.geo.placing import connect_signals
+
+        connect_signals()

@@ -47,6 +47,15 @@ def find_commune(*, insee_code: str = "", postcode: str = "", name: str = "") ->
     return Located(None, "no place given")
 
 
+def is_centroid(insee_code: str, latitude: Decimal | None, longitude: Decimal | None) -> bool:
+    """Whether a point is exactly that commune's centroid: a point the gazetteer placed."""
+    if not insee_code or latitude is None or longitude is None:
+        return False
+    return Commune.objects.filter(
+        insee_code=insee_code, latitude=latitude, longitude=longitude
+    ).exists()
+
+
 def locate_organisation(organisation) -> str:
     """Fill an organisation's commune and coordinates from the gazetteer; "" when located,
     else the reason it could not be (the organisation is then left unchanged)."""

@@ -15,6 +15,51 @@ def name_key(name: str) -> str:
     return " ".join("saint" if w == "st" else "sainte" if w == "ste" else w for w in words)
 
 
+class EpciKind(models.TextChoices):
+    """The legal form of an EPCI with its own taxation (the `type` of decoupage-administratif)."""
+
+    CC = "CC", _("Community of communes")
+    CA = "CA", _("Agglomeration community")
+    CU = "CU", _("Urban community")
+    METRO = "METRO", _("Metropolis")
+    MET69 = "MET69", _("Metropolis of Lyon")
+
+
+class Departement(models.Model):
+    """A département, with a simplified outline for the map."""
+
+    code = models.CharField(_("code"), max_length=3, primary_key=True)  # "33", "2A", "971"
+    name = models.CharField(_("name"), max_length=100)
+    outline = models.TextField(
+        _("outline"), blank=True, help_text=_("A GeoJSON geometry, simplified for the map.")
+    )
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Epci(models.Model):
+    """An intercommunality (EPCI with its own taxation): the communes that work together."""
+
+    code = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=5, choices=EpciKind.choices)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCI")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Commune(models.Model):
     """A commune of the official geographic code (COG), with its centroid."""
 
@@ -26,6 +71,14 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    epci = models.ForeignKey(
+        Epci,
+        verbose_name=_("EPCI"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+    )
 
     class Meta:
         verbose_name = _("commune")

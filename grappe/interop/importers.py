@@ -1,14 +1,27 @@
 """Importers: a parser from `formats/` wired to a loader, registered by format name."""
 
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.utils.text import slugify
 
-from grappe.directory.models import Category, Software
-from grappe.geo.gazetteer import geocode_organisations, store_communes
+from grappe.directory.models import Category, Organisation, Software
+from grappe.geo.gazetteer import (
+    geocode_organisations,
+    store_communes,
+    store_departements,
+    store_epcis,
+)
+from grappe.geo.geocoding import is_centroid
+from grappe.geo.models import Commune, Departement, Epci, name_key
 from grappe.interop.formats import register_importer
 from grappe.interop.formats.communes import parse as parse_communes
+from grappe.interop.formats.departements import parse as parse_departements
+from grappe.interop.formats.epci import parse as parse_epci
+from grappe.interop.formats.fablabs import parse as parse_fablabs
 from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
 from grappe.interop.formats.grappe_yaml import parse as parse_grappe_yaml
 from grappe.interop.formats.sill import SillDocument
@@ -43,13 +56,29 @@ class GrappeYamlImporter:
 
 
 def load_demo(*, dry_run: bool = False) -> ImportReport:
-    """The demo data shipped with Grappe, with the communes its entries need (an extract of
-    the official communes file); loading it twice changes nothing."""
-    paths = sorted(DEMO_DIR.glob("*.yaml"))
-    report = load_directory(
-        read_grappe_yaml(paths), source="demo data", dry_run=dry_run, comment="Demo data"
-    )
-    load_communes((DEMO_DIR / "communes.csv").read_bytes(), "communes.csv", report, dry_run=dry_run)
+    """The demo data shipped with Grappe, with the communes and intercommunalities its entries
+    need (extracts of the official files), loaded first so that saving each organisation
+    places it; loading it twice changes nothing."""
+    with transaction.atomic():
+        places = ImportReport(source="demo places", dry_run=dry_run)
+        load_communes(
+            (DEMO_DIR / "communes.csv").read_bytes(), "communes.csv", places, dry_run=False
+        )
+        epcis = parse_epci((DEMO_DIR / "epci.json").read_bytes(), source="epci.json")
+        stored = store_epcis(epcis.epcis)
+        paths = sorted(DEMO_DIR.glob("*.yaml"))
+        report = load_directory(
+            read_grappe_yaml(paths), source="demo data", dry_run=dry_run, comment="Demo data"
+        )
+        for key, number in places.counts.items():
+            report.counts[key] += number
+        _count(report, Epci, stored.epcis)
+        report.rejections += places.rejections
+        for location, reason in epcis.errors:
+            report.reject(location, reason)
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+            report.committed = False
     return report
 
 
@@ -241,3 +270,191 @@ class CommunesImporter:
 register_importer(GrappeYamlImporter())
 register_importer(CommunesImporter())
 register_importer(SillImporter())
+
+
+def _stored(report: ImportReport, dry_run: bool, store):
+    """Run a store function in one transaction, rolled back on a dry run; what it returned."""
+    with transaction.atomic():
+        result = store()
+        transaction.set_rollback(dry_run)
+    report.committed = not dry_run
+    return result
+
+
+def _count(report: ImportReport, model, counts: dict[str, int]) -> None:
+    label = str(model._meta.verbose_name_plural)
+    for outcome, number in counts.items():
+        report.counts[(label, outcome)] += number
+
+
+def _folder_rejected(path: Path, dry_run: bool, expected: str) -> ImportReport | None:
+    if not path.is_dir():
+        return None
+    report = ImportReport(source=str(path), dry_run=dry_run)
+    report.reject(str(path), f"expected {expected}, not a folder")
+    return report
+
+
+class DepartementsImporter:
+    name = "departements"
+    description = "département outlines (GeoJSON FeatureCollection with code and nom)"
+
+    def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
+        rejected = _folder_rejected(path, dry_run, "a GeoJSON file")
+        if rejected:
+            return rejected
+        report = ImportReport(source=str(path), dry_run=dry_run)
+        document = parse_departements(path.read_bytes(), source=path.name)
+        for location, reason in document.errors:
+            report.reject(location, reason)
+        if document.errors and not partial:
+            return report
+        counts = _stored(report, dry_run, lambda: store_departements(document.departements))
+        _count(report, Departement, counts)
+        return report
+
+
+class EpciImporter:
+    name = "epci"
+    description = "intercommunalities (EPCI) from decoupage-administratif's epci.json"
+
+    def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
+        rejected = _folder_rejected(path, dry_run, "an EPCI JSON file")
+        if rejected:
+            return rejected
+        report = ImportReport(source=str(path), dry_run=dry_run)
+        document = parse_epci(path.read_bytes(), source=path.name)
+        for location, reason in document.errors:
+            report.reject(location, reason)
+        if document.errors and not partial:
+            return report
+        stored = _stored(report, dry_run, lambda: store_epcis(document.epcis))
+        _count(report, Epci, stored.epcis)
+        _count(report, Commune, {k: v for k, v in stored.communes.items() if v})
+        for location, message in document.warnings:
+            report.warn(location, message)
+        if stored.missing:
+            examples = ", ".join(f"{code} {name}".strip() for code, name in stored.missing[:5])
+            more = len(stored.missing) - 5
+            report.warn(
+                path.name,
+                f"{len(stored.missing)} member communes are not in the gazetteer, so their EPCI "
+                f"is not recorded (communes of another region, or not imported yet): {examples}"
+                + (f" and {more} more" if more > 0 else ""),
+            )
+        return report
+
+
+class FablabsImporter:
+    name = "fablabs"
+    description = "fab labs and third places as GeoJSON points (#MapLabBZH's map_bzh_fablab)"
+
+    def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
+        rejected = _folder_rejected(path, dry_run, "a GeoJSON file")
+        if rejected:
+            return rejected
+        document = parse_fablabs(path.read_bytes(), source=path.name)
+        directory = DirectoryDocument()
+        directory.errors.extend(document.errors)
+        directory.sections["organisations"] = _FablabMatcher(document.organisations).records()
+        report = load_directory(
+            directory,
+            source=str(path),
+            dry_run=dry_run,
+            partial=partial,
+            comment=f"Import fablabs: {path.name}",
+        )
+        for location, message in document.warnings:
+            report.warn(location, message)
+        return report
+
+
+# Link shorteners: one domain for unrelated sites, never a reason to match.
+_SHORTENERS = {"bit.ly", "cutt.ly", "goo.gl", "tinyurl.com", "ow.ly", "t.co", "urlz.fr"}
+
+
+def website_domain(url: str) -> str:
+    """The host of a web address without "www.": "https://www.Labfab.fr/x" -> "labfab.fr"."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+class _FablabMatcher:
+    """Turns fab lab records into Grappe YAML organisation records keyed by slug.
+
+    An organisation of the directory (of any kind) is matched by its website's domain, when
+    that domain names only it and only one place of the file (several labs of one network may
+    share a site), then by its folded name and postcode. A match only gets the fields it leaves
+    empty, so a curator's edit survives every re-import; coordinates that are only its
+    commune's centroid count as empty, since the file's point is more precise.
+    """
+
+    def __init__(self, records: list[Record]):
+        self.incoming = records
+        organisations = list(Organisation.objects.order_by("pk"))
+        self.by_domain: dict[str, list[Organisation]] = defaultdict(list)
+        self.by_name: dict[tuple[str, str], list[Organisation]] = defaultdict(list)
+        for organisation in organisations:
+            if domain := website_domain(organisation.website):
+                self.by_domain[domain].append(organisation)
+            self.by_name[(name_key(organisation.name), organisation.postcode)].append(organisation)
+        self.file_domains = Counter(website_domain(r.data.get("website", "")) for r in records)
+        self.claimed: set[int] = set()  # directory entries already matched by this file
+        self.taken = {o.slug for o in organisations}  # slugs in use or given to new entries
+
+    def records(self) -> list[Record]:
+        return [Record(r.location, self.merge(r.data, self.match(r.data))) for r in self.incoming]
+
+    def match(self, data: dict[str, Any]) -> Organisation | None:
+        domain = website_domain(data.get("website", ""))
+        if domain and domain not in _SHORTENERS and self.file_domains[domain] == 1:
+            candidates = self.by_domain.get(domain, [])
+            if len(candidates) == 1 and candidates[0].pk not in self.claimed:
+                self.claimed.add(candidates[0].pk)
+                return candidates[0]
+        key = (name_key(data["name"]), data.get("postcode", ""))
+        for candidate in self.by_name.get(key, []):
+            if candidate.pk not in self.claimed:
+                self.claimed.add(candidate.pk)
+                return candidate
+        return None
+
+    def merge(self, data: dict[str, Any], instance: Organisation | None) -> dict[str, Any]:
+        """All the fields for a new organisation, the empty ones for an existing one."""
+        if instance is None:  # saving it fills its commune code (grappe.geo.placing)
+            return {"slug": self.new_slug(data), **data}
+        merged: dict[str, Any] = {"slug": instance.slug}
+        for name, value in data.items():
+            if name not in ("latitude", "longitude") and getattr(instance, name) in ("", None, []):
+                merged[name] = value
+        if "latitude" in data and (
+            instance.latitude is None
+            or is_centroid(instance.commune_insee, instance.latitude, instance.longitude)
+        ):  # no point yet, or only its commune's centroid: the file's is more precise
+            merged.update(latitude=data["latitude"], longitude=data["longitude"])
+        return merged
+
+    def new_slug(self, data: dict[str, Any]) -> str:
+        """A free slug: the name's, else with the commune, else numbered."""
+        base = slugify(data["name"])[:100] or "organisation"
+        candidates = [base]
+        if data.get("commune_name"):
+            candidates.append(f"{base}-{slugify(data['commune_name'])}"[:110])
+        for slug in candidates:
+            if slug not in self.taken:
+                break
+        else:
+            counter = 2
+            while f"{base}-{counter}" in self.taken:
+                counter += 1
+            slug = f"{base}-{counter}"
+        self.taken.add(slug)
+        return slug
+
+
+register_importer(DepartementsImporter())
+register_importer(EpciImporter())
+register_importer(FablabsImporter())
