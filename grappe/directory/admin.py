@@ -6,6 +6,7 @@ changed between two versions, and any version can be restored from the history p
 
 from datetime import date
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -98,10 +99,29 @@ class OfferingInline(admin.TabularInline):
     verbose_name_plural = _("offerings (open one to edit its details)")
 
 
+class CertificationForm(forms.ModelForm):
+    """Checks that the offerings a certification covers belong to its organisation."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("organisation"):  # the inline has no organisation field: already set
+            self.instance.organisation = cleaned["organisation"]
+        if cleaned.get("offerings") and self.instance.organisation_id:
+            self.instance.check_offerings(cleaned["offerings"])
+        return cleaned
+
+
 class CertificationInline(admin.TabularInline):
     model = m.Certification
-    fields = ("scheme", "scope", "valid_from", "valid_until", "evidence_url")
+    form = CertificationForm
+    fields = ("scheme", "scope", "valid_from", "valid_until", "offerings", "evidence_url")
     extra = 0
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "offerings":  # only this organisation's offerings to choose from
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = m.Offering.objects.filter(organisation_id=object_id or None)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class OrganisationSoftwareInline(admin.TabularInline):
@@ -248,6 +268,8 @@ class OfferingAdmin(CompareVersionAdmin):
         "kind",
         "service_kind",
         "hosting_kind",
+        "operator_eu_owned",
+        "extraterritorial_exposure",
         "machine_type",
         "machine_access",
         OrganisationDepartementFilter,
@@ -273,8 +295,10 @@ class OfferingAdmin(CompareVersionAdmin):
             {
                 "fields": (
                     "hosting_kind",
-                    ("datacenter_country", "datacenter_city"),
-                    "eu_jurisdiction_only",
+                    ("datacenter_country", "datacenter_region", "datacenter_city"),
+                    ("operator_eu_owned", "extraterritorial_exposure"),
+                    "reversibility_formats",
+                    ("sla_availability", "pricing_model"),
                 ),
                 "description": _("Only for offerings of kind “Hosting offer”."),
             },
@@ -318,7 +342,7 @@ class CategoryAdmin(CompareVersionAdmin):
 
 @admin.register(m.CertificationScheme)
 class CertificationSchemeAdmin(CompareVersionAdmin):
-    list_display = ("name", "issuer", "holder_count")
+    list_display = ("name", "issuer", "sovereign_qualification", "holder_count")
     search_fields = ("name", "issuer", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -332,10 +356,11 @@ class CertificationSchemeAdmin(CompareVersionAdmin):
 
 @admin.register(m.Certification)
 class CertificationAdmin(CompareVersionAdmin):
+    form = CertificationForm
     list_display = ("scheme", "organisation", "valid_from", "valid_until")
     list_filter = ("scheme", ValidityFilter)
     search_fields = ("organisation__name", "scheme__name", "scope")
-    autocomplete_fields = ("organisation",)
+    autocomplete_fields = ("organisation", "offerings")
     list_select_related = ("scheme", "organisation")
 
 

@@ -57,7 +57,7 @@ SPECS = {
     "certifications": Spec(
         Certification,
         ("organisation", "scheme", "valid_from"),
-        {"scheme": CertificationScheme, "organisation": Organisation},
+        {"scheme": CertificationScheme, "organisation": Organisation, "offerings": Offering},
     ),
     "software_relations": Spec(
         SoftwareRelation,
@@ -198,6 +198,12 @@ class _Loader:
         if changed:
             instance.save()
         for name, targets in many.items():
+            check = getattr(instance, f"check_{name}", None)  # rules a model keeps for its M2M
+            if check is not None:
+                try:
+                    check(targets)
+                except ValidationError as error:
+                    raise Rejected(_describe(error)) from error
             manager = getattr(instance, name)
             if {t.pk for t in manager.all()} != {t.pk for t in targets}:
                 manager.set(targets)

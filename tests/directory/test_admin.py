@@ -191,3 +191,28 @@ def test_curators_see_which_organisations_could_not_be_placed(curator_client, db
     for value, expected in (("placed", placed), ("unplaced", unplaced), ("none", nowhere)):
         listed = curator_client.get(url, {"location": value}).context["cl"].result_list
         assert list(listed) == [expected], value
+
+
+def test_a_certification_can_only_cover_its_own_organisations_offerings(curator_client, db):
+    from tests.factories import CertificationFactory, OfferingFactory
+
+    certification = CertificationFactory()
+    mine = OfferingFactory(organisation=certification.organisation, title="Mon offre")
+    theirs = OfferingFactory(title="Leur offre")
+    url = admin_url(m.Certification, "change", certification.pk)
+    data = change_form_data(curator_client.get(url))
+    data["offerings"] = [str(mine.pk), str(theirs.pk)]
+    response = curator_client.post(url, data)
+    assert response.status_code == 200
+    assert "Leur offre" in str(response.context["adminform"].form.errors["offerings"])
+    data["offerings"] = [str(mine.pk)]
+    assert curator_client.post(url, data).status_code == 302
+    assert list(certification.offerings.all()) == [mine]
+    # In the organisation's page, a certification's offerings are chosen among its own only.
+    page = curator_client.get(admin_url(m.Organisation, "change", certification.organisation_id))
+    inline = next(
+        admin.formset
+        for admin in page.context["inline_admin_formsets"]
+        if admin.formset.model is m.Certification
+    )
+    assert list(inline.forms[0].fields["offerings"].queryset) == [mine]

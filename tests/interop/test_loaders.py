@@ -136,3 +136,33 @@ def test_export_then_import_gives_the_same_directory():
     again = load(content)
     assert again.ok
     assert again.total("created") == 0 and again.total("updated") == 0
+
+
+SCOPED = b"""
+certification_schemes:
+  - {slug: secnumcloud, name: SecNumCloud, sovereign_qualification: true}
+organisations:
+  - slug: operateur
+    kind: hosting
+    name: Operateur exemple
+    offerings:
+      - {slug: operateur-iaas, kind: hosting, title: IaaS, hosting_kind: iaas}
+      - {slug: operateur-colo, kind: hosting, title: Colocation, hosting_kind: colocation}
+    certifications:
+      - {scheme: secnumcloud, valid_from: 2025-01-01, offerings: [operateur-iaas]}
+  - slug: autre
+    kind: hosting
+    name: Autre exemple
+    certifications:
+      - {scheme: secnumcloud, valid_from: 2025-01-01, offerings: [operateur-colo]}
+"""
+
+
+def test_a_certification_may_cover_some_offerings_of_its_own_organisation_only():
+    report = load_directory(parse(SCOPED), source="scoped.yaml", partial=True)
+    assert [r.location for r in report.rejections] == ["organisations[1].certifications[0]"]
+    assert "Colocation" in report.rejections[0].reason  # named, in the language in force
+    certification = m.Certification.objects.get()
+    assert [o.slug for o in certification.offerings.all()] == ["operateur-iaas"]
+    again = load_directory(parse(SCOPED), source="scoped.yaml", partial=True)
+    assert again.total("created") == 0 and again.total("updated") == 0

@@ -4,11 +4,14 @@ from grappe.directory.models.certifications import Certification, CertificationS
 from grappe.directory.models.events import Event
 from grappe.directory.models.offerings import (
     DeliveryMode,
+    EuOwnership,
+    ExtraterritorialExposure,
     HostingKind,
     MachineAccess,
     MachineType,
     Offering,
     OfferingKind,
+    PricingModel,
     ServiceKind,
 )
 from grappe.directory.models.organisations import (
@@ -36,7 +39,9 @@ __all__ = [
     "ContractRole",
     "DeliveryMode",
     "DevelopmentStatus",
+    "EuOwnership",
     "Event",
+    "ExtraterritorialExposure",
     "HeadcountBand",
     "HostingKind",
     "MachineAccess",
@@ -50,6 +55,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Platform",
+    "PricingModel",
     "Reference",
     "ServiceKind",
     "Software",

@@ -17,6 +17,14 @@ class CertificationScheme(models.Model):
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     url = models.URLField(_("web page"), blank=True)
+    sovereign_qualification = models.BooleanField(
+        _("sovereign cloud qualification"),
+        default=False,
+        help_text=_(
+            "A qualification that vouches for protection from non-EU laws, such as SecNumCloud: "
+            "hosting offers holding a valid one pass the “sovereign hosting” filter."
+        ),
+    )
 
     class Meta:
         verbose_name = _("certification scheme")
@@ -32,7 +40,8 @@ class CertificationScheme(models.Model):
 
 
 class Certification(models.Model):
-    """A certification or label held by an organisation, valid between two dates."""
+    """A certification or label held by an organisation, valid between two dates; it covers the
+    whole organisation, or only the offerings it lists (a SecNumCloud perimeter, say)."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -58,6 +67,13 @@ class Certification(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     evidence_url = models.URLField(_("evidence"), blank=True, max_length=500)
+    offerings = models.ManyToManyField(
+        "directory.Offering",
+        verbose_name=_("offerings covered"),
+        blank=True,
+        related_name="certifications",
+        help_text=_("Only these offerings of the organisation; none means all of them."),
+    )
 
     class Meta:
         verbose_name = _("certification")
@@ -75,6 +91,25 @@ class Certification(models.Model):
                     % {"start": self.valid_from.isoformat()}
                 }
             )
+
+    def check_offerings(self, offerings) -> None:
+        """Many-to-many values are set after saving, so this is called by the forms and the
+        importers rather than by clean()."""
+        foreign = [str(o) for o in offerings if o.organisation_id != self.organisation_id]
+        if foreign:
+            raise ValidationError(
+                {
+                    "offerings": _("Not offerings of this organisation: %(names)s.")
+                    % {"names": ", ".join(foreign)}
+                }
+            )
+
+    def covers(self, offering) -> bool:
+        """Whether it vouches for this offering (call with offerings prefetched)."""
+        listed = self.offerings.all()
+        return offering.organisation_id == self.organisation_id and (
+            not listed or any(o.pk == offering.pk for o in listed)
+        )
 
     def is_valid_on(self, day: date) -> bool:
         """Valid on that day; an open end means valid until withdrawn."""

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from grappe.directory.countries import country_name
 from grappe.directory.fields import StringListField
 from grappe.directory.models.base import Entry, in_language
 from grappe.directory.models.organisations import Organisation
@@ -57,6 +58,28 @@ class MachineAccess(models.TextChoices):
     ON_ORDER = "on_order", _("Service on order")
 
 
+class EuOwnership(models.TextChoices):
+    """Who owns the operator; an empty value means nobody has said."""
+
+    YES = "yes", _("Majority-owned in the EU")
+    NO = "no", _("Not majority-owned in the EU")
+
+
+class ExtraterritorialExposure(models.TextChoices):
+    """What the operator declares about non-EU laws reaching its data (US CLOUD Act, FISA...)."""
+
+    NONE = "none", _("Declares no exposure to non-EU extraterritorial laws")
+    EXPOSED = "exposed", _("Declares exposure to non-EU extraterritorial laws")
+
+
+class PricingModel(models.TextChoices):
+    PER_USER = "per_user", _("Per user")
+    PER_RESOURCE = "per_resource", _("Per resource (instance, room, server)")
+    USAGE = "usage", _("Pay as you go")
+    FLAT = "flat", _("Flat fee")
+    QUOTE = "quote", _("On quotation")
+
+
 class DeliveryMode(models.TextChoices):
     ON_SITE = "on_site", _("On site")
     REMOTE = "remote", _("Remote")
@@ -69,8 +92,13 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     OfferingKind.HOSTING: (
         "hosting_kind",
         "datacenter_country",
+        "datacenter_region",
         "datacenter_city",
-        "eu_jurisdiction_only",
+        "operator_eu_owned",
+        "extraterritorial_exposure",
+        "reversibility_formats",
+        "sla_availability",
+        "pricing_model",
     ),
     OfferingKind.MACHINE: (
         "machine_type",
@@ -156,12 +184,45 @@ class Offering(Entry):
         blank=True,
         help_text=_("ISO 3166 two-letter code, such as FR."),
     )
+    datacenter_region = models.CharField(
+        _("data centre region"),
+        max_length=100,
+        blank=True,
+        help_text=_("Such as Nouvelle-Aquitaine or Île-de-France."),
+    )
     datacenter_city = models.CharField(_("data centre city"), max_length=100, blank=True)
-    eu_jurisdiction_only = models.BooleanField(
-        _("EU jurisdiction only"),
+    operator_eu_owned = models.CharField(
+        _("operator ownership"),
+        max_length=3,
+        choices=EuOwnership.choices,
+        blank=True,
+        help_text=_("Is the operator majority-owned in the EU? Leave empty when unknown."),
+    )
+    extraterritorial_exposure = models.CharField(
+        _("exposure to extraterritorial laws"),
+        max_length=8,
+        choices=ExtraterritorialExposure.choices,
+        blank=True,
+        help_text=_(
+            "What the operator declares about non-EU laws (such as the US CLOUD Act) reaching "
+            "the data. Leave empty when unknown."
+        ),
+    )
+    reversibility_formats = StringListField(
+        _("reversibility: export formats"),
+        help_text=_("How customers get their data back on leaving, separated by commas."),
+    )
+    sla_availability = models.DecimalField(
+        _("guaranteed availability (%)"),
+        max_digits=6,
+        decimal_places=3,
         null=True,
         blank=True,
-        help_text=_("Operated by a company subject to EU law only (no extraterritorial law)."),
+        validators=[MinValueValidator(90), MaxValueValidator(100)],
+        help_text=_("The availability the contract commits to, such as 99.9."),
+    )
+    pricing_model = models.CharField(
+        _("pricing model"), max_length=12, choices=PricingModel.choices, blank=True
     )
     # Machines.
     machine_type = models.CharField(
@@ -204,6 +265,12 @@ class Offering(Entry):
     def description(self) -> str:
         return in_language(self, "description")
 
+    @property
+    def work_area(self) -> str:
+        """360 × 360 × 400 mm, leaving out the dimensions that are not given."""
+        given = [str(size) for size in (self.work_x_mm, self.work_y_mm, self.work_z_mm) if size]
+        return f"{' × '.join(given)} mm" if given else ""
+
     def clean(self):
         errors: dict[str, str] = {}
         allowed = set(KIND_FIELDS.get(self.kind, ()))
@@ -220,10 +287,8 @@ class Offering(Entry):
         for field in REQUIRED_KIND_FIELDS.get(self.kind, ()):
             if getattr(self, field) in _EMPTY:
                 errors[field] = _("Required for a “%(kind)s” offering.") % {"kind": kind_label}
-        if self.datacenter_country and not (
-            len(self.datacenter_country) == 2 and self.datacenter_country.isalpha()
-        ):
-            errors["datacenter_country"] = _("Use the two-letter country code, such as FR.")
         self.datacenter_country = self.datacenter_country.upper()
+        if self.datacenter_country and not country_name(self.datacenter_country):
+            errors["datacenter_country"] = _("Use the two-letter country code, such as FR.")
         if errors:
             raise ValidationError(errors)

@@ -207,9 +207,13 @@ class Organisation(Entry):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        self.siren = self.siren or None  # unique, yet many organisations have none
+    def derive_departement(self) -> None:
+        """From the commune code, or else the postcode; again whenever either changes."""
         self.departement = departement_of_commune(self.commune_insee) or departement_of_postcode(
             self.postcode
         )
+
+    def save(self, *args, **kwargs):
+        self.siren = self.siren or None  # unique, yet many organisations have none
+        self.derive_departement()
         super().save(*args, **kwargs)
