@@ -287,12 +287,17 @@ def _count(report: ImportReport, model, counts: dict[str, int]) -> None:
         report.counts[(label, outcome)] += number
 
 
-def _folder_rejected(path: Path, dry_run: bool, expected: str) -> ImportReport | None:
-    if not path.is_dir():
-        return None
+def _read(path: Path, parse, expected: str, *, dry_run: bool, partial: bool):
+    """(report, document) of one file: its rejections already in the report; no document when
+    the file is a folder, or has rejections and the import is not partial."""
     report = ImportReport(source=str(path), dry_run=dry_run)
-    report.reject(str(path), f"expected {expected}, not a folder")
-    return report
+    if path.is_dir():
+        report.reject(str(path), f"expected {expected}, not a folder")
+        return report, None
+    document = parse(path.read_bytes(), source=path.name)
+    for location, reason in document.errors:
+        report.reject(location, reason)
+    return report, (None if document.errors and not partial else document)
 
 
 class DepartementsImporter:
@@ -300,17 +305,12 @@ class DepartementsImporter:
     description = "département outlines (GeoJSON FeatureCollection with code and nom)"
 
     def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
-        rejected = _folder_rejected(path, dry_run, "a GeoJSON file")
-        if rejected:
-            return rejected
-        report = ImportReport(source=str(path), dry_run=dry_run)
-        document = parse_departements(path.read_bytes(), source=path.name)
-        for location, reason in document.errors:
-            report.reject(location, reason)
-        if document.errors and not partial:
-            return report
-        counts = _stored(report, dry_run, lambda: store_departements(document.departements))
-        _count(report, Departement, counts)
+        report, document = _read(
+            path, parse_departements, "a GeoJSON file", dry_run=dry_run, partial=partial
+        )
+        if document is not None:
+            counts = _stored(report, dry_run, lambda: store_departements(document.departements))
+            _count(report, Departement, counts)
         return report
 
 
@@ -319,14 +319,10 @@ class EpciImporter:
     description = "intercommunalities (EPCI) from decoupage-administratif's epci.json"
 
     def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
-        rejected = _folder_rejected(path, dry_run, "an EPCI JSON file")
-        if rejected:
-            return rejected
-        report = ImportReport(source=str(path), dry_run=dry_run)
-        document = parse_epci(path.read_bytes(), source=path.name)
-        for location, reason in document.errors:
-            report.reject(location, reason)
-        if document.errors and not partial:
+        report, document = _read(
+            path, parse_epci, "an EPCI JSON file", dry_run=dry_run, partial=partial
+        )
+        if document is None:
             return report
         stored = _stored(report, dry_run, lambda: store_epcis(document.epcis))
         _count(report, Epci, stored.epcis)
@@ -350,9 +346,8 @@ class FablabsImporter:
     description = "fab labs and third places as GeoJSON points (#MapLabBZH's map_bzh_fablab)"
 
     def run(self, path: Path, *, dry_run: bool = False, partial: bool = False) -> ImportReport:
-        rejected = _folder_rejected(path, dry_run, "a GeoJSON file")
-        if rejected:
-            return rejected
+        if path.is_dir():
+            return _read(path, parse_fablabs, "a GeoJSON file", dry_run=dry_run, partial=True)[0]
         document = parse_fablabs(path.read_bytes(), source=path.name)
         directory = DirectoryDocument()
         directory.errors.extend(document.errors)

@@ -144,38 +144,30 @@ def _website(value: str, warn) -> str:
     return url
 
 
-def _email(value: str, warn) -> str:
+def _checked(value: str, validate, prop: str, expected: str, warn, normalise=str.strip) -> str:
+    """The value (normalised) if the validator accepts it, else "" and a warning naming the
+    property and what it should have been."""
     if not value:
         return ""
+    checked = normalise(value)
     try:
-        _email_validator(value)
+        validate(checked)
     except ValidationError:
-        warn(f"email: “{value}” is not an e-mail address, left out")
+        warn(f"{prop}: “{value}” is not {expected}, left out")
         return ""
-    return value
+    return checked
+
+
+def _email(value: str, warn) -> str:
+    return _checked(value, _email_validator, "email", "an e-mail address", warn)
 
 
 def _phone(value: str, warn) -> str:
-    if not value:
-        return ""
-    phone = normalise_phone(value)
-    try:
-        validate_phone(phone)
-    except ValidationError:
-        warn(f"tel: “{value}” is not a phone number, left out")
-        return ""
-    return phone
+    return _checked(value, validate_phone, "tel", "a phone number", warn, normalise_phone)
 
 
 def _postcode(value: str, warn) -> str:
-    if not value:
-        return ""
-    try:
-        validate_postcode(value)
-    except ValidationError:
-        warn(f"cp: “{value}” is not a postcode, left out")
-        return ""
-    return value
+    return _checked(value, validate_postcode, "cp", "a postcode", warn)
 
 
 def _address(value: Any, warn) -> str:
