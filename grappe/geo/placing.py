@@ -35,6 +35,7 @@ def place_on_save(sender, instance: Organisation, raw: bool = False, **kwargs) -
         # Fills the commune code, and the point when there is none; when nothing matches, the
         # entry stays as it is and the curators' list of unplaced entries shows it.
         locate_organisation(instance)
+        instance.derive_departement()  # save() derived it before the commune code changed
 
 
 def connect_signals() -> None:
