@@ -11,7 +11,12 @@ from django.utils import translation
 
 from grappe.directory import models as m
 from grappe.directory.licences import normalise_licence
+from grappe.directory.materials import material_key
 from grappe.directory.places import DEPARTEMENTS, departement_of_commune
+from grappe.directory.sovereignty import assess
+from grappe.geo.gazetteer import epci_of_communes
+
+BATCH = 500  # entries read, and their EPCI looked up, at a time
 
 # Text fields, from the most to the least telling; each backend weighs them in this order.
 FIELDS = ("name", "tags", "alternatives", "categories", "related", "place", "description")
@@ -37,6 +42,7 @@ class IndexedDocument:
     summary_fr: str = ""
     summary_en: str = ""
     commune_name: str = ""
+    commune_insee: str = ""  # its EPCI is looked up for a whole batch (see documents_for)
     departement: str = ""
     organisation_kind: str = ""
     offering_kind: str = ""
@@ -47,6 +53,9 @@ class IndexedDocument:
     updated_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None
+    work_x_mm: int | None = None
+    work_y_mm: int | None = None
+    work_z_mm: int | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -83,6 +92,15 @@ def _coordinates(organisation: m.Organisation) -> dict:
     if organisation.latitude is None or organisation.longitude is None:
         return {}
     return {"latitude": float(organisation.latitude), "longitude": float(organisation.longitude)}
+
+
+def _machines(offerings: list[m.Offering]) -> dict[str, list[str]]:
+    """The machine facets of one offering, or the union of an organisation's machines."""
+    machines = [o for o in offerings if o.kind == m.OfferingKind.MACHINE]
+    return {
+        "machine_type": sorted({o.machine_type for o in machines if o.machine_type}),
+        "material": sorted({material_key(x) for o in machines for x in o.materials}),
+    }
 
 
 def _member(organisation: m.Organisation | None) -> list[str]:
@@ -126,10 +144,12 @@ def organisation_document(organisation: m.Organisation, today: date) -> IndexedD
             "departement": [organisation.departement] if organisation.departement else [],
             "certification": valid_certifications(organisation, today),
             "member": _member(organisation),
+            **_machines(offerings),
         },
         summary_fr=organisation.description_fr,
         summary_en=organisation.description_en,
         commune_name=organisation.commune_name,
+        commune_insee=organisation.commune_insee,
         departement=organisation.departement,
         organisation_kind=organisation.kind,
         is_member=organisation.is_member,
@@ -172,6 +192,7 @@ def software_document(software: m.Software, today: date) -> IndexedDocument:
 
 def offering_document(offering: m.Offering, today: date) -> IndexedDocument:
     organisation = offering.organisation
+    assessment = assess(offering, today)
     software = list(offering.software.all())
     categories = {c for s in software for c in s.categories.all()}
     labels = [both_languages(offering.get_kind_display())]
@@ -202,10 +223,13 @@ def offering_document(offering: m.Offering, today: date) -> IndexedDocument:
             "departement": [organisation.departement] if organisation.departement else [],
             "certification": valid_certifications(organisation, today),
             "member": _member(organisation),
+            "sovereign": ["yes" if assessment.sovereign else "no"] if assessment else [],
+            **_machines([offering]),
         },
         summary_fr=offering.description_fr,
         summary_en=offering.description_en,
         commune_name=organisation.commune_name,
+        commune_insee=organisation.commune_insee,
         departement=organisation.departement,
         organisation_kind=organisation.kind,
         offering_kind=offering.kind,
@@ -213,6 +237,9 @@ def offering_document(offering: m.Offering, today: date) -> IndexedDocument:
         is_member=organisation.is_member,
         is_example=offering.is_example or organisation.is_example,
         updated_at=offering.updated_at,
+        work_x_mm=offering.work_x_mm,
+        work_y_mm=offering.work_y_mm,
+        work_z_mm=offering.work_z_mm,
         **_coordinates(organisation),
     )
 
@@ -273,6 +300,7 @@ def event_document(event: m.Event, today: date) -> IndexedDocument:
         summary_fr=event.description_fr,
         summary_en=event.description_en,
         commune_name=event.commune_name,
+        commune_insee=event.commune_insee,
         departement=departement,
         parent_name=organiser,
         is_example=event.is_example,
@@ -295,7 +323,11 @@ BUILDERS = {
     "offering": (
         m.Offering,
         offering_document,
-        ("software__categories", "organisation__certifications__scheme"),
+        (
+            "software__categories",
+            "organisation__certifications__scheme",
+            "organisation__certifications__offerings",
+        ),
     ),
     "person": (m.Person, person_document, ()),
     "event": (m.Event, event_document, ()),
@@ -316,5 +348,21 @@ def documents_for(kind: str, ids: list[int] | None = None, today: date | None = 
     )
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    for entry in queryset.order_by("pk").iterator(chunk_size=500):
-        yield builder(entry, today)
+    batch: list[IndexedDocument] = []
+    for entry in queryset.order_by("pk").iterator(chunk_size=BATCH):
+        batch.append(builder(entry, today))
+        if len(batch) == BATCH:
+            yield from _with_epci(batch)
+            batch = []
+    yield from _with_epci(batch)
+
+
+def _with_epci(documents: list[IndexedDocument]) -> list[IndexedDocument]:
+    """The intercommunality of each document's commune: a facet, and words of its place."""
+    epcis = epci_of_communes({d.commune_insee for d in documents if d.commune_insee})
+    for document in documents:
+        epci = epcis.get(document.commune_insee)
+        if epci is not None:
+            document.facets["epci"] = [epci.code]
+            document.texts["place"] = f"{document.texts['place']} {epci.name}".strip()
+    return documents

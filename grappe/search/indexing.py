@@ -89,6 +89,9 @@ def _row_values(document: IndexedDocument) -> dict:
         "starts_on": document.extra.get("starts_on"),
         "latitude": document.latitude,
         "longitude": document.longitude,
+        "work_x_mm": document.work_x_mm,
+        "work_y_mm": document.work_y_mm,
+        "work_z_mm": document.work_z_mm,
     }
 
 
@@ -186,6 +189,13 @@ def _on_save(sender, instance, **kwargs) -> None:
                 "pk", flat=True
             ),
         )
+    elif isinstance(instance, m.CertificationScheme):  # its name, or whether it is sovereign
+        holders = instance.certifications.values_list("organisation_id", flat=True)
+        mark("organisation", holders)
+        mark(
+            "offering",
+            m.Offering.objects.filter(organisation_id__in=holders).values_list("pk", flat=True),
+        )
     elif isinstance(instance, m.Category):
         mark("software", instance.software.values_list("pk", flat=True))
     elif isinstance(instance, m.Person):
@@ -202,9 +212,13 @@ def _on_m2m(sender, instance, action, **kwargs) -> None:
 def connect_signals() -> None:
     for model in (
         m.Organisation, m.Software, m.Offering, m.SoftwareRelation, m.Certification,
-        m.Category, m.Person, m.Event,
+        m.CertificationScheme, m.Category, m.Person, m.Event,
     ):  # fmt: skip
         post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{model.__name__}")
         post_delete.connect(_on_save, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
-    for through in (m.Software.categories.through, m.Offering.software.through):
+    for through in (
+        m.Software.categories.through,
+        m.Offering.software.through,
+        m.Certification.offerings.through,
+    ):
         m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"search-m2m-{through.__name__}")

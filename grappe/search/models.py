@@ -28,6 +28,10 @@ class SearchDocument(models.Model):
     starts_on = models.DateField(null=True)
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
+    # A machine's work area, for range filters ("build height of at least 250 mm").
+    work_x_mm = models.PositiveIntegerField(null=True)
+    work_y_mm = models.PositiveIntegerField(null=True)
+    work_z_mm = models.PositiveIntegerField(null=True)
 
     class Meta:
         verbose_name = _("search document")

@@ -18,7 +18,16 @@ FACETS = (
     "licence",
     "certification",
     "member",
+    "sovereign",
+    "machine_type",
+    "material",
+    "epci",
 )
+# Yes/no facets: the filter parameter is a bool, its facet values "yes" and "no".
+YES_NO_FACETS = ("member", "sovereign")
+# Range filters over a machine's work area: parameter -> document column.
+RANGES = {"min_x_mm": "work_x_mm", "min_y_mm": "work_y_mm", "min_z_mm": "work_z_mm"}
+MAX_SIZE_MM = 100_000
 MAX_PAGE_SIZE = 100
 
 
@@ -42,6 +51,14 @@ class SearchParams:
     licence: str | None = None  # an SPDX licence id, such as "AGPL-3.0-or-later"
     certification: str | None = None  # CertificationScheme slug
     member: bool | None = None  # True: cluster members only
+    sovereign: bool | None = None  # True: sovereign hosting offers only (see directory.sovereignty)
+    machine_type: str | None = None  # MachineType value
+    material: str | None = None  # a material key, such as "petg" (directory.materials)
+    epci: str | None = None  # SIREN of an intercommunality
+    min_x_mm: int | None = None  # machines whose work area is at least this wide...
+    min_y_mm: int | None = None  # ...this deep...
+    min_z_mm: int | None = None  # ...and this high ("build height ≥ 250 mm")
+    located: bool = False  # only entries with coordinates (the map)
     sort: str = "relevance"  # one of SORTS
     page: int = 1
     page_size: int = 20
@@ -56,8 +73,12 @@ class SearchParams:
             value = getattr(self, name)
             if value is None or value == "":
                 continue
-            chosen[name] = ("yes" if value else "no") if name == "member" else str(value)
+            chosen[name] = ("yes" if value else "no") if name in YES_NO_FACETS else str(value)
         return chosen
+
+    def ranges(self) -> dict[str, int]:
+        """The range filters that are set: {"min_z_mm": 250}."""
+        return {name: getattr(self, name) for name in RANGES if getattr(self, name) is not None}
 
     def with_(self, **changes) -> "SearchParams":
         return replace(self, **changes)
@@ -78,6 +99,11 @@ class Hit:
     is_member: bool
     departement: str
     distance_km: float | None = None  # from the `near` point, when one was given
+    latitude: float | None = None
+    longitude: float | None = None
+    # A hosting offer: whether it passes the sovereign hosting filter today, and why.
+    sovereign: bool | None = None
+    reasons: tuple = ()  # directory.sovereignty.Reason
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from math import cos, radians
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -20,10 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from grappe.directory import models as m
+from grappe.directory.materials import material_label, material_name
 from grappe.directory.places import DEPARTEMENTS, departement_label
+from grappe.directory.sovereignty import assess
 from grappe.directory.validators import DEPARTEMENT_PATTERN
 from grappe.geo.distance import KM_PER_DEGREE, bounding_box, distance_km
 from grappe.geo.geocoding import Point, resolve_point
+from grappe.geo.models import Epci
 from grappe.search.backends import get_backend
 from grappe.search.backends.base import Alternative, Backend, Group
 from grappe.search.models import SearchDocument
@@ -32,6 +36,8 @@ from grappe.search.query import (
     KINDS,
     MAX_PAGE_SIZE,
     MAX_RADIUS_KM,
+    MAX_SIZE_MM,
+    RANGES,
     SORTS,
     FacetValue,
     Hit,
@@ -45,6 +51,7 @@ from grappe.search.text import STOP_WORDS, fold, name_key, term, words
 MAX_QUERY_LENGTH = 200
 FACET_VALUES_SHOWN = 30
 CANDIDATES = 500  # best text matches the boosts reorder
+MAX_LOCATED = 5_000  # markers on a map, features in a GeoJSON export
 FACET_SAMPLE = 5_000  # facet counts beyond this many matches are estimated from a sample
 EXACT_NAME_BOOST = 2.0  # the entry named exactly as typed comes first
 MEMBER_BOOST = 0.10  # members rank a little higher, never above a clearly better match
@@ -106,6 +113,24 @@ def validate(params: SearchParams) -> None:
             )
     if params.sort == "distance" and not params.near:
         raise InvalidSearch("sort", _("Sorting by distance needs a place: give “near” too."))
+    if params.machine_type and params.machine_type not in m.MachineType.values:
+        raise InvalidSearch(
+            "machine_type",
+            _("Unknown machine type “%(value)s”.") % {"value": params.machine_type},
+        )
+    if params.material is not None and not 0 < len(params.material) <= 60:
+        raise InvalidSearch("material", _("A material is 1 to 60 characters long."))
+    if params.epci and not re.fullmatch(r"\d{9}", params.epci):
+        raise InvalidSearch(
+            "epci",
+            _("“%(value)s” is not the SIREN of an intercommunality (9 digits).")
+            % {"value": params.epci},
+        )
+    for name, value in params.ranges().items():
+        if not 0 < value <= MAX_SIZE_MM:
+            raise InvalidSearch(
+                name, _("A size is between 1 and %(max)s mm.") % {"max": MAX_SIZE_MM}
+            )
     if params.page < 1:
         raise InvalidSearch("page", _("The page number starts at 1."))
     if not 1 <= params.page_size <= MAX_PAGE_SIZE:
@@ -177,6 +202,17 @@ def _group_for(word: str, synonyms: tuple[str, ...], backend: Backend, parsed: P
 
 def search(params: SearchParams) -> SearchResults:
     validate(params)
+    return _run(params)
+
+
+def locate_all(params: SearchParams) -> SearchResults:
+    """Every match that has coordinates, up to MAX_LOCATED, in the order asked: the map's
+    markers and the GeoJSON export of a search (its page and page size are ignored)."""
+    validate(params.with_(page=1, page_size=1))
+    return _run(params.with_(located=True, page=1, page_size=MAX_LOCATED))
+
+
+def _run(params: SearchParams) -> SearchResults:
     backend = get_backend()
     parsed = parse(params.q.strip(), backend) if params.q.strip() else ParsedQuery()
     if params.q.strip() and not parsed.groups:
@@ -185,16 +221,16 @@ def search(params: SearchParams) -> SearchResults:
         )
     filters = params.filters()
     point = _point(params)
-    within = _within(point, params.radius_km) if point and params.radius_km else None
+    kept = _restriction(params, point)
     count, ranked, facet_counts, sampled = 0, [], [], False
     for require_all in (True, False):
         ids_sql, ids_values = backend.match_ids_sql(parsed.groups, require_all, filters)
-        if within:  # both computed once, then joined (see the SQLite backend's ranked_sql)
+        if kept:  # both computed once, then joined (see the SQLite backend's ranked_sql)
             ids_sql = (
-                f"WITH matched AS MATERIALIZED ({ids_sql}), near AS MATERIALIZED ({within[0]}) "
-                "SELECT matched.id FROM matched JOIN near ON near.id = matched.id"
+                f"WITH matched AS MATERIALIZED ({ids_sql}), kept AS MATERIALIZED ({kept[0]}) "
+                "SELECT matched.id FROM matched JOIN kept ON kept.id = matched.id"
             )
-            ids_values = [*ids_values, *within[1]]
+            ids_values = [*ids_values, *kept[1]]
         with connection.cursor() as cursor:
             # Facets count every match up to FACET_SAMPLE; beyond, a sample scaled to the total.
             # Every document has one "kind" value, so the kind counts add up to the matches.
@@ -214,7 +250,7 @@ def search(params: SearchParams) -> SearchResults:
                 continue  # nothing has every word: accept documents with any of them
             if count:
                 ranked = _page(
-                    cursor, params, parsed, backend, require_all, ids_sql, ids_values, point, within
+                    cursor, params, parsed, backend, require_all, ids_sql, ids_values, point, kept
                 )
         break
     if sampled:
@@ -242,7 +278,7 @@ def _point(params: SearchParams) -> Point | None:
 def _squared_degrees_sql(point: Point) -> tuple[str, list]:
     """The squared distance to `point` in degrees of latitude, on a plane tangent at the point
     (equirectangular): plain arithmetic any SQL engine computes fast, monotonic with the true
-    distance, and within a few metres of the haversine at the radii people ask (≤ 100 km).
+    distance, and kept a few metres of the haversine at the radii people ask (≤ 100 km).
     The distance shown on each hit is the haversine, computed in Python."""
     shrink = cos(radians(point.latitude))
     return (
@@ -251,18 +287,31 @@ def _squared_degrees_sql(point: Point) -> tuple[str, list]:
     )
 
 
-def _within(point: Point, radius_km: float) -> tuple[str, list]:
-    """Ids of the documents within the radius: a bounding box on the index, then the circle."""
-    min_lat, max_lat, min_lon, max_lon = bounding_box(point.latitude, point.longitude, radius_km)
-    squared, values = _squared_degrees_sql(point)
-    return (
-        "SELECT d.id FROM search_searchdocument d WHERE d.latitude BETWEEN %s AND %s "
-        f"AND d.longitude BETWEEN %s AND %s AND {squared} <= %s",
-        [min_lat, max_lat, min_lon, max_lon, *values, (radius_km / KM_PER_DEGREE) ** 2],
-    )
+def _restriction(params: SearchParams, point: Point | None) -> tuple[str, list] | None:
+    """SQL selecting the ids of the documents that pass the filters the full-text index does
+    not hold: kept the radius (a bounding box on the index, then the circle), the machine
+    size ranges, having coordinates; None when no such filter is set."""
+    clauses, values = [], []
+    if point and params.radius_km:
+        radius = params.radius_km
+        min_lat, max_lat, min_lon, max_lon = bounding_box(point.latitude, point.longitude, radius)
+        squared, squared_values = _squared_degrees_sql(point)
+        clauses.append(
+            f"d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s AND {squared} <= %s"
+        )
+        values += [min_lat, max_lat, min_lon, max_lon, *squared_values]
+        values.append((radius / KM_PER_DEGREE) ** 2)
+    for name, minimum in params.ranges().items():
+        clauses.append(f"d.{RANGES[name]} >= %s")
+        values.append(minimum)
+    if params.located and not (point and params.radius_km):
+        clauses.append("d.latitude IS NOT NULL")
+    if not clauses:
+        return None
+    return "SELECT d.id FROM search_searchdocument d WHERE " + " AND ".join(clauses), values
 
 
-def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values, point, within):
+def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values, point, kept):
     """The ids and scores of the requested page, in the requested order."""
     offset = (params.page - 1) * params.page_size
     if params.sort == "distance" or (point and not parsed.groups and params.sort == "relevance"):
@@ -277,7 +326,7 @@ def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values, poi
         return cursor.fetchall()
     if params.sort != "relevance" or not parsed.groups:
         order = "d.updated_at DESC, d.id" if params.sort == "newest" else "d.name, d.id"
-        if not parsed.groups and not params.filters() and not within:  # walk the name index
+        if not parsed.groups and not params.filters() and not kept:  # walk the name index
             cursor.execute(
                 f"SELECT d.id, 0 FROM search_searchdocument d ORDER BY {order} LIMIT %s OFFSET %s",
                 [params.page_size, offset],
@@ -294,7 +343,7 @@ def _page(cursor, params, parsed, backend, require_all, ids_sql, ids_values, poi
     # by 3 at most, so a match outside the first CANDIDATES can only be a near-tie.
     candidates = max(CANDIDATES, 3 * (offset + params.page_size))
     ranked_sql, ranked_values = backend.ranked_sql(
-        parsed.groups, require_all, params.filters(), candidates, within
+        parsed.groups, require_all, params.filters(), candidates, kept
     )
     corrected = " ".join(
         parsed.corrections.get(w) or parsed.completions.get(w) or fold(w)
@@ -334,7 +383,9 @@ def _hits(
     point: Point | None = None,
 ) -> list[Hit]:
     documents = SearchDocument.objects.in_bulk([row[0] for row in ranked])
+    offerings = _offerings_shown(documents.values())
     url_patterns: dict[str, str] = {}  # one reverse() per kind, not per hit
+    today = timezone.localdate()
     hits = []
     with translation.override(params.language):
         for document_id, score in ranked:
@@ -345,6 +396,8 @@ def _hits(
                 else (d.summary_fr or d.summary_en)
             )
             plain, html = snippet(summary, parsed.highlight)
+            offering = offerings.get(d.object_id) if d.kind == "offering" else None
+            assessment = assess(offering, today) if offering else None
             hits.append(
                 Hit(
                     kind=d.kind,
@@ -355,7 +408,7 @@ def _hits(
                     score=round(float(score or 0), 4),
                     snippet=plain,
                     snippet_html=html,
-                    subtitle=_subtitle(d),
+                    subtitle=_subtitle(d, offering),
                     is_example=d.is_example,
                     is_member=d.is_member,
                     departement=d.departement,
@@ -366,9 +419,38 @@ def _hits(
                         if point and d.latitude is not None
                         else None
                     ),
+                    latitude=d.latitude,
+                    longitude=d.longitude,
+                    sovereign=assessment.sovereign if assessment else None,
+                    reasons=assessment.reasons if assessment else (),
                 )
             )
     return hits
+
+
+def _offerings_shown(documents) -> dict[int, m.Offering]:
+    """The machines and hosting offers among the hits, with what their lines show (their
+    work area and materials; whether they are sovereign today, and why): two queries."""
+    ids = [
+        d.object_id
+        for d in documents
+        if d.kind == "offering"
+        and d.offering_kind in (m.OfferingKind.MACHINE, m.OfferingKind.HOSTING)
+    ]
+    if not ids:
+        return {}
+    return (
+        m.Offering.objects.select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "organisation__certifications",
+                queryset=m.Certification.objects.select_related("scheme").prefetch_related(
+                    "offerings"
+                ),
+            )
+        )
+        .in_bulk(ids)
+    )
 
 
 def _entry_url(patterns: dict[str, str], kind: str, slug: str) -> str:
@@ -381,8 +463,17 @@ def _label(choices, value: str) -> str:
     return str(dict(choices.choices).get(value, ""))
 
 
-def _subtitle(d) -> str:
-    if d.kind == "organisation":
+def _subtitle(d, offering: m.Offering | None = None) -> str:
+    if offering is not None and offering.kind == m.OfferingKind.MACHINE:
+        parts = [
+            _label(m.MachineType, offering.machine_type),
+            offering.work_area,
+            ", ".join(material_name(x) for x in offering.materials),
+            d.parent_name,
+        ]
+    elif offering is not None:
+        parts = [_label(m.HostingKind, offering.hosting_kind), d.parent_name]
+    elif d.kind == "organisation":
         parts = [_label(m.OrganisationKind, d.organisation_kind), d.commune_name]
     elif d.kind == "software":
         parts = [d.licence]
@@ -463,11 +554,18 @@ def _labels(by_facet: dict[str, list[tuple[str, int]]], language: str) -> dict[s
             "departement": {code: departement_label(code) for code in DEPARTEMENTS},
             "licence": {},
             "member": {"yes": _("Cluster members"), "no": _("Not members")},
+            "sovereign": {"yes": _("Sovereign hosting"), "no": _("Not sovereign")},
+            "machine_type": {k: str(v) for k, v in m.MachineType.choices},
+            "material": {
+                value: material_label(value) for value, _count in by_facet.get("material", [])
+            },
         }
         category_slugs = [value for value, _count in by_facet.get("category", [])]
         labels["category"] = {
             c.slug: c.name for c in m.Category.objects.filter(slug__in=category_slugs)
         }
+        epci_codes = [value for value, _count in by_facet.get("epci", [])]
+        labels["epci"] = dict(Epci.objects.filter(code__in=epci_codes).values_list("code", "name"))
         scheme_slugs = [value for value, _count in by_facet.get("certification", [])]
         labels["certification"] = dict(
             m.CertificationScheme.objects.filter(slug__in=scheme_slugs).values_list("slug", "name")
