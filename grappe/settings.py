@@ -66,6 +66,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages, JSON and the static files WhiteNoise serves (already compressed files
+    # are left alone); CSRF tokens are masked per response, so BREACH learns nothing from it.
+    "django.middleware.gzip.GZipMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +116,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it in production; WhiteNoise reads it
+# WhiteNoise serves the static files from the apps' folders, so Grappe needs no collectstatic
+# and no separate web server for them.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
+# The map's tile server ({z}/{x}/{y} URL template) and the credit it requires; an empty URL
+# shows the markers and outlines on a blank background (tests, or a site wanting no tiles).
+GRAPPE_MAP_TILES_URL = env.str(
+    "GRAPPE_MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+GRAPPE_MAP_TILES_ATTRIBUTION = env.str(
+    "GRAPPE_MAP_TILES_ATTRIBUTION",
+    default='© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

@@ -10,3 +10,7 @@ os.environ.setdefault("DEBUG", "false")
 from grappe.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# No tile server in tests: the map must still show its markers, and no request leaves the
+# machine.
+GRAPPE_MAP_TILES_URL = ""

@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
-from grappe.directory.models import OfferingKind, OrganisationKind, PersonRole
+from grappe.directory.models import MachineType, OfferingKind, OrganisationKind, PersonRole
 from grappe.directory.places import DEPARTEMENTS
-from grappe.search.query import KINDS, MAX_PAGE_SIZE, MAX_RADIUS_KM, SORTS
+from grappe.search.query import KINDS, MAX_PAGE_SIZE, MAX_RADIUS_KM, MAX_SIZE_MM, SORTS
 
 # Far beyond any real index; keeps OFFSET within what every database accepts.
 MAX_PAGE = 10_000
@@ -55,6 +55,7 @@ SearchKind = Literal[KINDS]  # type: ignore[valid-type]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 OrganisationKindValue = Literal[tuple(OrganisationKind.values)]  # type: ignore[valid-type]
 OfferingKindValue = Literal[tuple(OfferingKind.values)]  # type: ignore[valid-type]
+MachineTypeValue = Literal[tuple(MachineType.values)]  # type: ignore[valid-type]
 PersonRoleValue = Literal[tuple(PersonRole.values)]  # type: ignore[valid-type]
 
 
@@ -93,6 +94,27 @@ class SearchParameters(PageParameters):
     licence: Licence | None = Field(None, description="SPDX licence id.")
     certification: Slug | None = Field(None, description="Certification scheme slug.")
     member: bool | None = Field(None, description="true: cluster members only.")
+    sovereign: bool | None = Field(
+        None,
+        description="true: hosting offers in the EU, by an EU-owned operator declaring no "
+        "exposure to non-EU laws, with a valid SecNumCloud-like qualification.",
+    )
+    machine_type: MachineTypeValue | None = None
+    material: str | None = Field(
+        None, max_length=60, description="A machine material, such as PETG or plywood."
+    )
+    epci: str | None = Field(
+        None, pattern=r"^\d{9}$", description="SIREN of an intercommunality (EPCI)."
+    )
+    min_x_mm: int | None = Field(
+        None, ge=1, le=MAX_SIZE_MM, description="Machines at least this wide (mm)."
+    )
+    min_y_mm: int | None = Field(
+        None, ge=1, le=MAX_SIZE_MM, description="Machines at least this deep (mm)."
+    )
+    min_z_mm: int | None = Field(
+        None, ge=1, le=MAX_SIZE_MM, description="Machines at least this high (mm): build height."
+    )
     near: Annotated[str, AfterValidator(printable)] = Field(
         "", description="A commune name, a postcode, an INSEE code or “lat,lon”."
     )

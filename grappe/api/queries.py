@@ -187,7 +187,11 @@ def offerings(
 
 def offering(slug: str) -> Offering:
     queryset = Offering.objects.select_related("organisation").prefetch_related(
-        Prefetch("software", queryset=Software.objects.order_by("name", "pk"))
+        Prefetch("software", queryset=Software.objects.order_by("name", "pk")),
+        Prefetch(  # what the sovereign hosting assessment reads
+            "organisation__certifications",
+            queryset=Certification.objects.select_related("scheme").prefetch_related("offerings"),
+        ),
     )
     return get(queryset, slug, "offering")
 

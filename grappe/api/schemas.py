@@ -16,6 +16,7 @@ from ninja import Field, Schema
 
 from grappe.directory import models as m
 from grappe.directory.models.relations import SoftwareRole
+from grappe.directory.sovereignty import Assessment, assess
 
 
 def label(instance: models.Model, field: str) -> str:
@@ -320,16 +321,44 @@ class ServiceFields(Schema):
         return label(obj, "delivery_mode")
 
 
+class SovereigntyReason(Schema):
+    criterion: str = Field(description="location, ownership, exposure or qualification")
+    met: bool
+    text: str
+
+
+class Sovereignty(Schema):
+    sovereign: bool = Field(description="Passes the sovereign hosting filter today.")
+    reasons: list[SovereigntyReason]
+
+
 class HostingFields(Schema):
     hosting_kind: str
     hosting_kind_label: str
-    datacenter_country: str
+    datacenter_country: str = Field(description="ISO 3166 two-letter code.")
+    datacenter_region: str
     datacenter_city: str
-    eu_jurisdiction_only: bool | None
+    operator_eu_owned: str = Field(description="“yes”, “no”, or “” when not declared.")
+    extraterritorial_exposure: str = Field(
+        description="“none” or “exposed” as the operator declares it, “” when not declared."
+    )
+    reversibility_formats: list[str]
+    sla_availability: float | None = Field(description="Guaranteed availability, in percent.")
+    pricing_model: str
+    pricing_model_label: str
+    sovereignty: Sovereignty
 
     @staticmethod
     def resolve_hosting_kind_label(obj: m.Offering) -> str:
         return label(obj, "hosting_kind")
+
+    @staticmethod
+    def resolve_pricing_model_label(obj: m.Offering) -> str:
+        return label(obj, "pricing_model")
+
+    @staticmethod
+    def resolve_sovereignty(obj: m.Offering) -> Assessment | None:
+        return assess(obj, timezone.localdate())
 
 
 class MachineFields(Schema):
@@ -480,6 +509,14 @@ class SearchHitOut(Schema):
     is_member: bool
     departement: str
     distance_km: float | None = Field(None, description="Kilometres from `near`, if given.")
+    latitude: float | None = None
+    longitude: float | None = None
+    sovereign: bool | None = Field(
+        None, description="Hosting offers: whether they pass the sovereign hosting filter today."
+    )
+    reasons: list[SovereigntyReason] = Field(
+        default_factory=list, description="Hosting offers: why they pass it or not."
+    )
 
 
 class FacetValueOut(Schema):

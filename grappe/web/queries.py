@@ -23,6 +23,7 @@ from grappe.directory.models import (
     SoftwareRelation,
     SoftwareRole,
 )
+from grappe.directory.sovereignty import Assessment, assess
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class OfferingPage:
     offering: Offering
     software: list[Software]
     sibling_offerings: list[Offering]  # the organisation's other offerings
+    certifications: list["CertificationRow"] = field(default_factory=list)  # covering it
+    sovereignty: Assessment | None = None  # hosting offers only
 
     @property
     def is_example(self) -> bool:
@@ -211,12 +214,21 @@ def software_page(slug: str) -> SoftwarePage | None:
     )
 
 
-def offering_page(slug: str) -> OfferingPage | None:
-    """Three queries: the offering with its organisation, its software, the sibling offerings."""
+def offering_page(slug: str, today: date) -> OfferingPage | None:
+    """Six queries: the offering with its organisation, its software, the organisation's
+    certifications (with their schemes and the offerings they cover), the sibling offerings."""
     offering = (
         Offering.objects.filter(slug=slug)
         .select_related("organisation")
-        .prefetch_related(Prefetch("software", queryset=Software.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("software", queryset=Software.objects.order_by("name")),
+            Prefetch(
+                "organisation__certifications",
+                queryset=Certification.objects.select_related("scheme").prefetch_related(
+                    "offerings"
+                ),
+            ),
+        )
         .first()
     )
     if offering is None:
@@ -228,7 +240,15 @@ def offering_page(slug: str) -> OfferingPage | None:
         .order_by("title")
     )
     return OfferingPage(
-        offering=offering, software=list(offering.software.all()), sibling_offerings=siblings
+        offering=offering,
+        software=list(offering.software.all()),
+        sibling_offerings=siblings,
+        certifications=[
+            CertificationRow(c, certification_status(c, today))
+            for c in offering.organisation.certifications.all()
+            if c.covers(offering)
+        ],
+        sovereignty=assess(offering, today),
     )
 
 

@@ -14,8 +14,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grappe.directory.materials import material_key, material_label
 from grappe.directory.places import departement_label
-from grappe.search.query import FACETS, SORTS, InvalidSearch, SearchParams, SearchResults
+from grappe.search.query import (
+    FACETS,
+    RANGES,
+    SORTS,
+    YES_NO_FACETS,
+    InvalidSearch,
+    SearchParams,
+    SearchResults,
+)
 from grappe.search.service import validate
 
 MAX_PAGE = 1000
@@ -38,6 +47,15 @@ FACET_TITLES = {
     "licence": gettext_lazy("Licence"),
     "certification": gettext_lazy("Certification"),
     "member": gettext_lazy("Cluster membership"),
+    "sovereign": gettext_lazy("Sovereign hosting"),
+    "machine_type": gettext_lazy("Machine"),
+    "material": gettext_lazy("Material"),
+    "epci": gettext_lazy("Intercommunality (EPCI)"),
+}
+RANGE_LABELS = {
+    "min_x_mm": gettext_lazy("Width (X) at least, mm"),
+    "min_y_mm": gettext_lazy("Depth (Y) at least, mm"),
+    "min_z_mm": gettext_lazy("Height (Z) at least, mm"),
 }
 SORT_LABELS = {
     "relevance": gettext_lazy("Relevance"),
@@ -75,9 +93,11 @@ def parse_search_params(query: Mapping[str, str], language: str = "fr") -> Searc
         return (query.get(name) or "").strip()
 
     values: dict[str, object] = {"q": " ".join(get("q").split()), "language": language[:2]}
-    for name in ("kind", "organisation_kind", "offering_kind", "sort"):
+    for name in ("kind", "organisation_kind", "offering_kind", "machine_type", "epci", "sort"):
         if value := get(name):
             values[name] = value
+    if material := get("material"):
+        values["material"] = material_key(material)
     if category := get("category"):
         values["category"] = _pattern("category", category, _SLUG)
     if departement := get("departement").upper():
@@ -86,8 +106,14 @@ def parse_search_params(query: Mapping[str, str], language: str = "fr") -> Searc
         values["licence"] = _pattern("licence", licence, _LICENCE_ID)
     if certification := get("certification"):
         values["certification"] = _pattern("certification", certification, _SLUG)
-    if member := get("member").lower():
-        values["member"] = _choice("member", member, ("yes", "no")) == "yes"
+    for name in YES_NO_FACETS:
+        if answer := get(name).lower():
+            values[name] = _choice(name, answer, ("yes", "no")) == "yes"
+    for name in RANGES:
+        if size := get(name):
+            if not size.isdigit():
+                raise InvalidSearch(name, _("A size is a whole number of millimetres."))
+            values[name] = int(size)
     if near := " ".join(get("near").split()):
         values["near"] = near
     if radius := get("radius_km").replace(",", "."):
@@ -116,6 +142,7 @@ def query_of(params: SearchParams) -> dict[str, str]:
         query["near"] = params.near
     if params.radius_km is not None:
         query["radius_km"] = f"{params.radius_km:g}"
+    query.update({name: str(size) for name, size in params.ranges().items()})
     if params.sort != SearchParams.sort:
         query["sort"] = params.sort
     if params.page > 1:
@@ -123,8 +150,9 @@ def query_of(params: SearchParams) -> dict[str, str]:
     return query
 
 
-def search_url(query: Mapping[str, str]) -> str:
-    url = reverse("web:search")
+def search_url(query: Mapping[str, str], route: str = "web:search") -> str:
+    """The search page's URL for this query, or the map's (route "web:map")."""
+    url = reverse(route)
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -176,11 +204,13 @@ def _first_page(params: SearchParams) -> dict[str, str]:
     return query_of(params.with_(page=1))
 
 
-def facet_blocks(results: SearchResults) -> list[FacetBlock]:
+def facet_blocks(results: SearchResults, route: str = "web:search") -> list[FacetBlock]:
     """Each facet value is a link that toggles its filter and goes back to the first page."""
     base = _first_page(results.params)
     blocks = []
     for name in FACETS:
+        if name == "epci" and not (results.params.departement or results.params.epci):
+            continue  # intercommunalities are a drill-down from a département
         links = []
         for value in results.facets.get(name) or []:
             selected = value.selected or base.get(name) == value.value
@@ -189,7 +219,7 @@ def facet_blocks(results: SearchResults) -> list[FacetBlock]:
                 query.pop(name, None)
             else:
                 query[name] = value.value
-            links.append(FacetLink(value.label, value.count, search_url(query), selected))
+            links.append(FacetLink(value.label, value.count, search_url(query, route), selected))
         if links:
             blocks.append(FacetBlock(name, str(FACET_TITLES[name]), links))
     return blocks
@@ -203,34 +233,40 @@ def filter_label(results: SearchResults, name: str, value: str) -> str:
         return departement_label(value)
     if name == "member":
         return _("Cluster members") if value == "yes" else _("Not members")
+    if name == "sovereign":
+        return _("Sovereign hosting") if value == "yes" else _("Not sovereign")
+    if name == "material":
+        return material_label(value)
     if name == "kind" and value in KIND_LABELS:
         return str(KIND_LABELS[value])
     return value
 
 
-def active_filters(results: SearchResults) -> list[ActiveFilter]:
+def active_filters(results: SearchResults, route: str = "web:search") -> list[ActiveFilter]:
     """The filters in force, each with a link that removes it."""
     base = _first_page(results.params)
     chosen = []
-    for name, value in results.params.filters().items():
+    in_force = [
+        (name, str(FACET_TITLES[name]), filter_label(results, name, value))
+        for name, value in results.params.filters().items()
+    ] + [
+        (name, str(RANGE_LABELS[name]), str(size)) for name, size in results.params.ranges().items()
+    ]
+    for name, title, label in in_force:
         rest = {key: item for key, item in base.items() if key != name}
-        chosen.append(
-            ActiveFilter(
-                name, str(FACET_TITLES[name]), filter_label(results, name, value), search_url(rest)
-            )
-        )
+        chosen.append(ActiveFilter(name, title, label, search_url(rest, route)))
     return chosen
 
 
-def clear_filters_url(params: SearchParams) -> str:
-    return search_url(query_of(SearchParams(q=params.q, sort=params.sort)))
+def clear_filters_url(params: SearchParams, route: str = "web:search") -> str:
+    return search_url(query_of(SearchParams(q=params.q, sort=params.sort)), route)
 
 
-def sort_links(params: SearchParams) -> list[SortLink]:
+def sort_links(params: SearchParams, route: str = "web:search") -> list[SortLink]:
     return [
         SortLink(
             str(SORT_LABELS[sort]),
-            search_url(_first_page(params.with_(sort=sort))),
+            search_url(_first_page(params.with_(sort=sort)), route),
             sort == params.sort,
         )
         for sort in SORTS
@@ -253,13 +289,13 @@ def page_numbers(current: int, last: int, radius: int = 2) -> list[int | None]:
     return shown
 
 
-def pagination(results: SearchResults) -> Pagination | None:
+def pagination(results: SearchResults, route: str = "web:search") -> Pagination | None:
     params, last = results.params, results.page_count
     if last <= 1 and params.page <= 1:
         return None
 
     def url(number: int) -> str:
-        return search_url(query_of(params.with_(page=number)))
+        return search_url(query_of(params.with_(page=number)), route)
 
     pages = [
         PageLink(number, url(number) if number else "", number == params.page)
@@ -286,9 +322,18 @@ def corrected_query(q: str, corrections: Mapping[str, str]) -> str:
     return corrected if corrected != q else " ".join(corrections.values())
 
 
-def page_context(results: SearchResults) -> dict[str, object]:
-    """What the search page shows besides the hits themselves: every link already built."""
+def shows_sizes(results: SearchResults) -> bool:
+    """The machine size fields are offered when machines are in sight."""
     params = results.params
+    machines = any(v.value == "machine" for v in results.facets.get("offering_kind") or [])
+    return bool(machines or params.ranges() or params.machine_type or params.material)
+
+
+def page_context(results: SearchResults, route: str = "web:search") -> dict[str, object]:
+    """What the search page (or the map) shows besides the hits: every link already built."""
+    params = results.params
+    sizes = shows_sizes(results)
+    form_fields = set(PLACE_PARAMETERS) | (set(RANGES) if sizes else set())
     return {
         "params": params,
         "q": params.q,
@@ -298,14 +343,21 @@ def page_context(results: SearchResults) -> dict[str, object]:
         "hidden_filters": [
             (name, value)
             for name, value in _first_page(params).items()
-            if name != "q" and name not in PLACE_PARAMETERS
+            if name != "q" and name not in form_fields
         ],
+        "size_fields": [(name, RANGE_LABELS[name], getattr(params, name) or "") for name in RANGES]
+        if sizes
+        else [],
+        "form_action": reverse(route),
+        "on_map": route == "web:map",
+        "map_url": search_url(_first_page(params), "web:map"),
+        "list_url": search_url(_first_page(params), "web:search"),
         "near": params.near,
         "radius_km": f"{params.radius_km:g}" if params.radius_km is not None else "",
         "corrected_query": corrected_query(params.q, results.corrections),
-        "facets": facet_blocks(results),
-        "active_filters": active_filters(results),
-        "clear_filters_url": clear_filters_url(params),
-        "sort_links": sort_links(params),
-        "pagination": pagination(results),
+        "facets": facet_blocks(results, route),
+        "active_filters": active_filters(results, route),
+        "clear_filters_url": clear_filters_url(params, route),
+        "sort_links": sort_links(params, route),
+        "pagination": pagination(results, route),
     }

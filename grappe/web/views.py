@@ -1,16 +1,19 @@
 """The public pages. Views only deliver: reads are in queries.py, search in grappe.search."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from grappe.directory.places import departement_of_commune
 from grappe.directory.summary import index_summary
+from grappe.geo import outlines
 from grappe.search import service
+from grappe.search.geojson import feature_collection
 from grappe.search.query import InvalidSearch
 from grappe.web import jsonld, queries, searching
 
@@ -23,6 +26,14 @@ BROWSE = {
     "event": _("All events"),
 }
 
+# Questions buyers ask most, one click from the home page.
+SHORTCUTS = (
+    (_("The map of the ecosystem"), {}, "web:map"),
+    (_("Sovereign hosting offers"), {"sovereign": "yes"}, "web:search"),
+    (_("3D printers"), {"machine_type": "3d_fdm"}, "web:map"),
+    (_("Fab labs"), {"organisation_kind": "fablab"}, "web:map"),
+)
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -33,6 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
             **queries.home_entries(timezone.localdate()),
             "browse_links": [
                 (label, searching.search_url({"kind": kind})) for kind, label in BROWSE.items()
+            ],
+            "shortcuts": [
+                (label, searching.search_url(query, route)) for label, query, route in SHORTCUTS
             ],
             "jsonld": jsonld.script(
                 jsonld.website_jsonld(
@@ -55,11 +69,66 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     context = {
         **searching.page_context(results),
+        "geojson_url": searching.search_url(
+            searching.query_of(results.params), route="web:search_geojson"
+        ),
         "jsonld": jsonld.script(
             jsonld.search_jsonld(results, request.build_absolute_uri, request.get_full_path())
         ),
     }
     return render(request, "web/search.html", context)
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    """The search on a map: the same filters and facets, only entries that have a place. The
+    list of results is the page itself (it serves without JavaScript); the map's script draws
+    the markers from the GeoJSON export of the same search."""
+    try:
+        params = searching.parse_search_params(request.GET, language=get_language() or "fr")
+        results = service.search(params.with_(located=True))
+    except InvalidSearch as error:
+        return render(request, "web/map.html", {"error": error, "params": None}, status=400)
+    query = searching.query_of(results.params)
+    return render(
+        request,
+        "web/map.html",
+        {
+            **searching.page_context(results, route="web:map"),
+            "geojson_url": searching.search_url(query, route="web:search_geojson"),
+            "outlines_url": reverse("web:outlines") if outlines.stored() else "",
+            "tiles_url": settings.GRAPPE_MAP_TILES_URL,
+            "tiles_attribution": settings.GRAPPE_MAP_TILES_ATTRIBUTION,
+        },
+    )
+
+
+def search_geojson(request: HttpRequest) -> HttpResponse:
+    """Every located result of a search as GeoJSON: the map's markers, and a download."""
+    try:
+        params = searching.parse_search_params(request.GET, language=get_language() or "fr")
+        results = service.locate_all(params)
+    except InvalidSearch as error:
+        return JsonResponse(
+            {"parameter": error.parameter, "message": error.message},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response = JsonResponse(
+        feature_collection(results),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = 'inline; filename="grappe-search.geojson"'
+    return response
+
+
+@cache_control(public=True, max_age=3600)
+def departement_outlines(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        outlines.outlines_geojson(),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
 
 
 def _entry_page(request: HttpRequest, found, template: str, jsonld_of, **context):
@@ -87,7 +156,7 @@ def software(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def offering(request: HttpRequest, slug: str) -> HttpResponse:
-    page = queries.offering_page(slug)
+    page = queries.offering_page(slug, timezone.localdate())
     return _entry_page(
         request, page, "web/offering.html", jsonld.offering_jsonld,
         page=page, offering=page and page.offering,

@@ -5,7 +5,12 @@ from decimal import Decimal
 import pytest
 
 from grappe.directory import models as m
-from tests.factories import OfferingFactory, OrganisationFactory, SoftwareFactory
+from tests.factories import (
+    CertificationFactory,
+    OfferingFactory,
+    OrganisationFactory,
+    SoftwareFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,17 +181,37 @@ def test_hosting_detail_has_its_data_centre(client):
         service_kind="",
         hosting_kind=m.HostingKind.SAAS,
         datacenter_country="FR",
+        datacenter_region="Nouvelle-Aquitaine",
         datacenter_city="Bordeaux",
-        eu_jurisdiction_only=True,
+        operator_eu_owned="yes",
+        extraterritorial_exposure="none",
+        reversibility_formats=["SQL dump"],
+        sla_availability="99.9",
+        pricing_model="per_user",
     )
     body = client.get("/api/offerings/iaas").json()
+    sovereignty = body["hosting"].pop("sovereignty")
     assert body["hosting"] == {
         "hosting_kind": "saas",
         "hosting_kind_label": "Logiciel en tant que service",
         "datacenter_country": "FR",
+        "datacenter_region": "Nouvelle-Aquitaine",
         "datacenter_city": "Bordeaux",
-        "eu_jurisdiction_only": True,
+        "operator_eu_owned": "yes",
+        "extraterritorial_exposure": "none",
+        "reversibility_formats": ["SQL dump"],
+        "sla_availability": 99.9,
+        "pricing_model": "per_user",
+        "pricing_model_label": "Par utilisateur",
     }
+    # Everything declared but no SecNumCloud qualification: not sovereign, and it says why.
+    assert sovereignty["sovereign"] is False
+    assert [(r["criterion"], r["met"]) for r in sovereignty["reasons"]] == [
+        ("location", True),
+        ("ownership", True),
+        ("exposure", True),
+        ("qualification", False),
+    ]
     assert (body["service"], body["machine"]) == (None, None)
 
 
@@ -241,8 +266,10 @@ def test_list_makes_a_bounded_number_of_queries(client, django_assert_max_num_qu
 
 
 def test_detail_makes_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    """The offering, its software, its organisation's certifications and what each covers."""
     offering = OfferingFactory(slug="support")
     for _ in range(5):
         offering.software.add(SoftwareFactory())
-    with django_assert_max_num_queries(2):
+        CertificationFactory(organisation=offering.organisation).offerings.add(offering)
+    with django_assert_max_num_queries(4):
         assert len(client.get("/api/offerings/support").json()["software"]) == 5

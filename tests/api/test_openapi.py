@@ -6,6 +6,7 @@ pytestmark = pytest.mark.django_db
 
 PATHS = {
     "/api/search",
+    "/api/search.geojson",
     "/api/organisations",
     "/api/organisations/{slug}",
     "/api/software",
@@ -59,6 +60,13 @@ def test_parameters_are_described_with_their_limits(document):
         "licence",
         "certification",
         "member",
+        "sovereign",
+        "machine_type",
+        "material",
+        "epci",
+        "min_x_mm",
+        "min_y_mm",
+        "min_z_mm",
         "near",
         "radius_km",
         "sort",
@@ -68,6 +76,8 @@ def test_parameters_are_described_with_their_limits(document):
     }
     assert search["page_size"]["schema"]["maximum"] == 100
     assert search["sort"]["schema"]["enum"] == ["relevance", "name", "newest", "distance"]
+    assert search["min_z_mm"]["schema"]["anyOf"][0]["maximum"] == 100_000
+    assert set(parameters("/api/search.geojson")) == set(search)
     assert set(parameters("/api/events")) == {"from", "page", "page_size", "lang"}
     assert set(parameters("/api/offerings")) == {
         "kind",
@@ -94,4 +104,5 @@ def test_operation_ids_are_short_names(document):
         "list_people",
         "list_software",
         "search",
+        "search_geojson",
     ]

@@ -117,6 +117,10 @@ def test_the_answer_is_the_services_results_as_json(client, fake_search):
                 "is_member": True,
                 "departement": "33",
                 "distance_km": None,
+                "latitude": None,
+                "longitude": None,
+                "sovereign": None,
+                "reasons": [],
             },
             {
                 "id": 3,
@@ -131,6 +135,10 @@ def test_the_answer_is_the_services_results_as_json(client, fake_search):
                 "is_member": False,
                 "departement": "33",
                 "distance_km": None,
+                "latitude": None,
+                "longitude": None,
+                "sovereign": None,
+                "reasons": [],
             },
         ],
         "facets": {

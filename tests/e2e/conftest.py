@@ -78,6 +78,10 @@ def _entry_paths() -> dict[str, list[str]]:
     }
 
 
+def _through_the_application(application):
+    return application
+
+
 @pytest.fixture(scope="package")
 def site(django_db_setup: None, django_db_blocker) -> Iterator[Site]:
     """A live server on the demo data and its search index, for every test of this package.
@@ -100,7 +104,12 @@ def site(django_db_setup: None, django_db_blocker) -> Iterator[Site]:
         reindex_all()
         backend.forget_vocabulary()
         entries = _entry_paths()
-        server = LiveServer("localhost")
+        server = LiveServer("localhost", start=False)
+        # Static files go through the application as in production (WhiteNoise, compressed by
+        # GZipMiddleware), not through the test server's own uncompressed static handler, so
+        # that the bytes the browser counts are the bytes a visitor would receive.
+        server.thread.static_handler = _through_the_application
+        server.start()
         server._live_server_modified_settings.enable()  # ALLOWED_HOSTS += localhost
         try:
             yield Site(url=server.url, entries=entries)

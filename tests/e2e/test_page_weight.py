@@ -35,6 +35,7 @@ def pages_to_weigh(site: Site) -> list[tuple[str, str, int]]:
         ("home, English", "/en/", 200),
         ("search, query", "/search/?q=nextcloud", 200),
         ("search, no query", "/search/", 200),
+        ("map, fab labs", "/map/?q=fab+lab", 200),
     ]
     for kind, path in RICHEST.items():
         known = site.entries[kind]

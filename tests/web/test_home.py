@@ -58,3 +58,11 @@ def test_home_describes_the_site_and_its_search_in_json_ld(client):
     assert data["@type"] == "WebSite"
     target = data["potentialAction"]["target"]["urlTemplate"]
     assert target == "http://testserver/en/search/?q={search_term_string}"
+
+
+def test_the_home_page_leads_to_the_map_sovereign_hosting_and_3d_printers(client, db):
+    html = client.get("/en/").text
+    assert '<a href="/en/map/">The map of the ecosystem</a>' in html
+    assert '<a href="/en/search/?sovereign=yes">Sovereign hosting offers</a>' in html
+    assert '<a href="/en/map/?machine_type=3d_fdm">3D printers</a>' in html
+    assert '<a href="/en/map/?organisation_kind=fablab">Fab labs</a>' in html

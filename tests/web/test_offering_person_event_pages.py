@@ -3,7 +3,12 @@ from datetime import date
 import pytest
 
 from grappe.directory import models as m
-from tests.factories import OfferingFactory, OrganisationFactory, SoftwareFactory
+from tests.factories import (
+    CertificationFactory,
+    OfferingFactory,
+    OrganisationFactory,
+    SoftwareFactory,
+)
 from tests.web.conftest import EventFactory, PersonFactory, assert_well_outlined, json_ld
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +77,12 @@ def test_a_hosting_offer_shows_its_data_centre_and_jurisdiction_and_is_a_service
         hosting_kind=m.HostingKind.MANAGED,
         datacenter_city="Pau",
         datacenter_country="FR",
-        eu_jurisdiction_only=True,
+        datacenter_region="Nouvelle-Aquitaine",
+        operator_eu_owned="yes",
+        extraterritorial_exposure="exposed",
+        reversibility_formats=["WebDAV"],
+        sla_availability="99.95",
+        pricing_model="per_user",
         cpv_codes=["72415000"],
         price_from=250,
     )
@@ -80,8 +90,17 @@ def test_a_hosting_offer_shows_its_data_centre_and_jurisdiction_and_is_a_service
     response = client.get("/en/offerings/nextcloud-heberge/")
     html = response.text
     assert "<dd>Managed application hosting</dd>" in html
-    assert "<dd>Pau, FR</dd>" in html
-    assert "Yes: operated by a company subject to EU law only" in html
+    assert "<dd>Pau, Nouvelle-Aquitaine, France</dd>" in html
+    assert "<dd>Majority-owned in the EU</dd>" in html
+    assert "<dd>Declares exposure to non-EU extraterritorial laws</dd>" in html
+    assert "<dd>WebDAV</dd>" in html
+    assert "<dd>99.95 %</dd>" in html
+    assert "<dd>Per user</dd>" in html
+    # The sovereign hosting verdict, with the reasons behind it.
+    assert "This offer does not pass the sovereign hosting filter." in html
+    assert "Hosted in the EU: Pau, France" in html
+    assert "Declares exposure to non-EU laws" in html
+    assert "No sovereign cloud qualification (SecNumCloud)" in html
     assert "<li><code>72415000</code></li>" in html
     assert 'href="/en/offerings/autre/"' in html
     assert 'class="badge-example"' not in html
@@ -127,12 +146,15 @@ def test_a_machine_is_a_product_in_json_ld(client, fablab):
     assert data["offers"]["seller"]["url"] == "http://testserver/organisations/fablab/"
 
 
-def test_an_offering_page_makes_three_queries(client, fablab, django_assert_max_num_queries):
+def test_an_offering_page_makes_five_queries(client, fablab, django_assert_max_num_queries):
+    """The offering, its software, its organisation's certifications and the offerings each
+    covers, the sibling offerings: as many queries with five of each as with one."""
     offering = OfferingFactory(organisation=fablab, slug="offre")
     for _ in range(5):
         offering.software.add(SoftwareFactory())
         OfferingFactory(organisation=fablab)
-    with django_assert_max_num_queries(3):
+        CertificationFactory(organisation=fablab).offerings.add(offering)
+    with django_assert_max_num_queries(5):
         assert client.get("/offerings/offre/").status_code == 200
 
 

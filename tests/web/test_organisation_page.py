@@ -117,7 +117,7 @@ def test_offerings_are_grouped_by_kind_and_linked(client, hosting_company):
         '<a class="entry-name" href="/en/offerings/nextcloud-heberge/">Nextcloud hébergé</a>'
         in html
     )
-    assert "Software as a service · data centre: Mérignac, FR" in html
+    assert "Software as a service · data centre: Mérignac, France" in html
 
 
 def test_certifications_show_their_validity_and_expired_ones_are_marked(client, hosting_company):

@@ -144,14 +144,14 @@ def test_hits_are_shown_with_count_link_subtitle_snippet_and_badges(client, fake
     html = client.get("/en/search/?q=nextcloud").text
     assert "<title>Search: nextcloud · " in html
     assert '<h2 id="results-title">2 results</h2>' in html
-    first = html[html.index('<li class="hit">') :]
+    first = html[html.index('<li class="hit"') :]
     first = first[: first.index("</li>")]
     assert '<a href="/en/organisations/nuage/">Nuage Girondin</a>' in first
     assert 'class="badge-member"' in first
     assert 'class="badge-example"' not in first
     assert "Organisation · Company · Pessac" in first
     assert '<p class="snippet">about <mark>nextcloud</mark></p>' in first
-    second = html[html.rindex('<li class="hit">') :]
+    second = html[html.rindex('<li class="hit"') :]
     assert 'class="badge-example"' in second
     assert "Software · AGPL-3.0-or-later" in second
     assert '<label for="search-q">Search the index</label>' in html

@@ -8,6 +8,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from grappe.directory.countries import country_name
+from grappe.directory.materials import material_name
 from grappe.directory.models import Offering, Platform
 from grappe.directory.places import departement_label
 from grappe.directory.validators import format_phone
@@ -73,11 +75,27 @@ def departement(code: str) -> str:
 
 
 @register.filter
-def work_area(offering: Offering) -> str:
-    """360 × 360 × 400 mm, leaving out the dimensions that are not given."""
-    sizes = [offering.work_x_mm, offering.work_y_mm, offering.work_z_mm]
-    given = [str(size) for size in sizes if size]
-    return f"{' × '.join(given)} mm" if given else ""
+def percent(value: Decimal | None) -> str:
+    """99.950 -> "99.95 %", 100.000 -> "100 %": the digits given, no trailing zeros."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f} %"
+
+
+@register.filter
+def datacenter_place(offering: Offering) -> str:
+    """Mérignac, Nouvelle-Aquitaine, France."""
+    parts = (
+        offering.datacenter_city,
+        offering.datacenter_region,
+        country_name(offering.datacenter_country),
+    )
+    return ", ".join(p for p in parts if p)
+
+
+@register.filter
+def materials(offering: Offering) -> str:
+    return ", ".join(material_name(x) for x in offering.materials)
 
 
 @register.filter
@@ -93,14 +111,15 @@ def offering_summary(offering: Offering) -> str:
     if offering.hosting_kind:
         parts.append(str(offering.get_hosting_kind_display()))
     if offering.datacenter_city or offering.datacenter_country:
-        place = ", ".join(p for p in (offering.datacenter_city, offering.datacenter_country) if p)
+        country = country_name(offering.datacenter_country)
+        place = ", ".join(p for p in (offering.datacenter_city, country) if p)
         parts.append(_("data centre: %(place)s") % {"place": place})
     if offering.machine_type:
         parts.append(str(offering.get_machine_type_display()))
-    if area := work_area(offering):
-        parts.append(area)
+    if offering.work_area:
+        parts.append(offering.work_area)
     if offering.materials:
-        parts.append(", ".join(offering.materials))
+        parts.append(materials(offering))
     if offering.price_from is not None:
         parts.append(_("from %(price)s") % {"price": euros(offering.price_from)})
     return " · ".join(parts)
