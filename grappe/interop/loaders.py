@@ -27,6 +27,7 @@ from grappe.directory.models import (
     SoftwareRelation,
 )
 from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
+from grappe.interop.progress import progress
 from grappe.interop.report import ImportReport
 
 
@@ -117,7 +118,7 @@ class _Loader:
     def load(self, document: DirectoryDocument) -> None:
         for section in ORDER:
             spec = SPECS[section]
-            for record in document.sections[section]:
+            for record in progress(document.sections[section], section):
                 data = dict(record.data)
                 children = {name: data.pop(name, None) for name in CHILDREN}
                 if section != "organisations" and any(v is not None for v in children.values()):

@@ -1,4 +1,4 @@
-"""Exporters, registered by format name; each renders (filename, mimetype, bytes)."""
+"""Grappe's own YAML format: the whole directory, re-importable (a lossless round trip)."""
 
 from datetime import date
 from decimal import Decimal
