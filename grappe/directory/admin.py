@@ -7,13 +7,18 @@ changed between two versions, and any version can be restored from the history p
 from datetime import date
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from reversion_compare.admin import CompareVersionAdmin
 
 from grappe.directory import models as m
+from grappe.directory.merging import MergeError, merge, merge_preview
 from grappe.directory.places import departement_label
 
 admin.site.site_header = _("Grappe back office")
@@ -91,6 +96,24 @@ class LocationFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.action(description=_("Put the two selected entries on the duplicates review list"))
+def mark_as_duplicates(modeladmin, request, queryset):
+    entries = list(queryset[:3])
+    if len(entries) != 2:
+        modeladmin.message_user(request, _("Select exactly two entries."), messages.WARNING)
+        return None
+    first, second = entries
+    pair = (
+        {"organisation": first, "other_organisation": second}
+        if isinstance(first, m.Organisation)
+        else {"software": first, "other_software": second}
+    )
+    m.DuplicateCandidate.objects.get_or_create(
+        **pair, defaults={"reason": _("marked by a curator"), "source": request.user.get_username()}
+    )
+    return redirect("admin:directory_duplicatecandidate_changelist")
+
+
 class OfferingInline(admin.TabularInline):
     model = m.Offering
     fields = ("title", "kind", "price_indication", "is_example")
@@ -155,6 +178,7 @@ class PersonInline(admin.TabularInline):
 
 @admin.register(m.Organisation)
 class OrganisationAdmin(CompareVersionAdmin):
+    actions = [mark_as_duplicates]
     list_display = (
         "name",
         "kind",
@@ -222,6 +246,7 @@ class OrganisationAdmin(CompareVersionAdmin):
 
 @admin.register(m.Software)
 class SoftwareAdmin(CompareVersionAdmin):
+    actions = [mark_as_duplicates]
     list_display = (
         "name",
         "licence",
@@ -413,3 +438,78 @@ class EventAdmin(CompareVersionAdmin):
     list_select_related = ("organiser",)
     date_hierarchy = "starts_on"
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(m.DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    """The curators' review list: pairs an importer (or a curator) was not sure of. Merging
+    moves everything to the kept entry (grappe.directory.merging) after a confirmation page."""
+
+    list_display = ("first", "second", "reason", "source", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("organisation__name", "other_organisation__name", "software__name")
+    readonly_fields = [f.name for f in m.DuplicateCandidate._meta.fields]
+    actions = ["merge_into_first", "merge_into_second", "dismiss"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("entry"))
+    def first(self, obj: m.DuplicateCandidate):
+        return obj.pair[0]
+
+    @admin.display(description=_("may be the same as"))
+    def second(self, obj: m.DuplicateCandidate):
+        return obj.pair[1]
+
+    @admin.action(description=_("Merge: keep the first entry"))
+    def merge_into_first(self, request, queryset):
+        return self._merge(request, queryset, keep_first=True)
+
+    @admin.action(description=_("Merge: keep the second entry"))
+    def merge_into_second(self, request, queryset):
+        return self._merge(request, queryset, keep_first=False)
+
+    @admin.action(description=_("Not duplicates: take off the list"))
+    def dismiss(self, request, queryset):
+        count = queryset.filter(status=m.DuplicateStatus.OPEN).update(
+            status=m.DuplicateStatus.DISMISSED, decided_by=request.user, decided_at=timezone.now()
+        )
+        self.message_user(request, _("%(count)s pairs dismissed.") % {"count": count})
+
+    def _merge(self, request, queryset, *, keep_first: bool):
+        pairs = [c for c in queryset if c.status == m.DuplicateStatus.OPEN]
+        plans = [(c.pair if keep_first else c.pair[::-1]) for c in pairs]
+        if request.POST.get("confirmed") != "yes":  # show what will happen, ask to confirm
+            return TemplateResponse(
+                request,
+                "admin/directory/merge_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Merge these entries?"),
+                    "plans": [
+                        (kept, absorbed, merge_preview(kept, absorbed)) for kept, absorbed in plans
+                    ],
+                    "queryset": queryset,
+                    "action": request.POST.get("action"),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for kept, absorbed in plans:
+            try:
+                merge(kept, absorbed, user=request.user)
+            except (MergeError, ValidationError) as error:
+                self.message_user(
+                    request,
+                    _("“%(absorbed)s” was not merged: %(error)s")
+                    % {"absorbed": absorbed, "error": error},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("“%(absorbed)s” was merged into “%(kept)s”.")
+                    % {"absorbed": absorbed, "kept": kept},
+                )
+        return None

@@ -38,6 +38,11 @@ def one_of_each(db):
     )
     m.Person.objects.create(name="Camille", role=m.PersonRole.AMBASSADOR, organisation=organisation)
     m.Event.objects.create(title="Rencontres", starts_on=date(2025, 6, 1), organiser=organisation)
+    m.DuplicateCandidate.objects.create(
+        organisation=organisation,
+        other_organisation=OrganisationFactory(name="Hébergeur exemple SAS"),
+        reason="similar name",
+    )
     return organisation
 
 
@@ -49,21 +54,24 @@ def test_every_directory_model_is_in_the_back_office():
     assert set(DIRECTORY_MODELS) == {
         m.Organisation, m.Software, m.Offering, m.Category, m.CertificationScheme,
         m.Certification, m.SoftwareRelation, m.Reference, m.Person, m.Event,
+        m.DuplicateCandidate,
     }  # fmt: skip
 
 
 @pytest.mark.parametrize("model", DIRECTORY_MODELS, ids=lambda model: model._meta.model_name)
 def test_curator_sees_list_add_change_and_history_pages(curator_client, one_of_each, model):
     instance = model._default_manager.first()
+    addable = model is not m.DuplicateCandidate  # pairs come from importers and curators' marks
     for url in (
         admin_url(model, "changelist"),
         admin_url(model, "changelist") + "?q=e",
-        admin_url(model, "add"),
+        admin_url(model, "add") if addable else None,
         admin_url(model, "change", instance.pk),
         admin_url(model, "history", instance.pk),
     ):
-        response = curator_client.get(url)
-        assert response.status_code == 200, url
+        if url:
+            response = curator_client.get(url)
+            assert response.status_code == 200, url
 
 
 @pytest.mark.parametrize("model", DIRECTORY_MODELS, ids=lambda model: model._meta.model_name)
@@ -216,3 +224,51 @@ def test_a_certification_can_only_cover_its_own_organisations_offerings(curator_
         if admin.formset.model is m.Certification
     )
     assert list(inline.forms[0].fields["offerings"].queryset) == [mine]
+
+
+def test_curators_review_possible_duplicates_and_merge_after_confirming(curator_client, db):
+    from tests.factories import OfferingFactory
+
+    kept = OrganisationFactory(name="Nuage Girondin", slug="nuage-girondin")
+    absorbed = OrganisationFactory(name="Nuage Girondin SAS", siren="732829320")
+    offering = OfferingFactory(organisation=absorbed)
+    changelist = admin_url(m.Organisation, "changelist")
+    response = curator_client.post(
+        changelist,
+        {"action": "mark_as_duplicates", "_selected_action": [kept.pk, absorbed.pk]},
+    )
+    assert response.status_code == 302
+    candidate = m.DuplicateCandidate.objects.get()
+    assert {candidate.organisation, candidate.other_organisation} == {kept, absorbed}
+
+    review = admin_url(m.DuplicateCandidate, "changelist")
+    assert "Nuage Girondin SAS" in curator_client.get(review).text
+    keep_first = "merge_into_first" if candidate.organisation == kept else "merge_into_second"
+    confirmation = curator_client.post(
+        review, {"action": keep_first, "_selected_action": [candidate.pk]}
+    )
+    assert confirmation.status_code == 200  # a page to confirm, nothing merged yet
+    assert "732829320" in confirmation.text  # the differing fields, side by side
+    assert m.Organisation.objects.filter(pk=absorbed.pk).exists()
+
+    done = curator_client.post(
+        review, {"action": keep_first, "_selected_action": [candidate.pk], "confirmed": "yes"}
+    )
+    assert done.status_code == 302
+    assert not m.Organisation.objects.filter(pk=absorbed.pk).exists()
+    offering.refresh_from_db()
+    kept.refresh_from_db()
+    assert offering.organisation == kept and kept.siren == "732829320"
+
+
+def test_a_pair_that_is_not_one_is_dismissed(curator_client, db):
+    first, second = OrganisationFactory(), OrganisationFactory()
+    candidate = m.DuplicateCandidate.objects.create(
+        organisation=first, other_organisation=second, reason="same name"
+    )
+    review = admin_url(m.DuplicateCandidate, "changelist")
+    curator_client.post(review, {"action": "dismiss", "_selected_action": [candidate.pk]})
+    candidate.refresh_from_db()
+    assert candidate.status == m.DuplicateStatus.DISMISSED
+    assert candidate.decided_by == curator_client.user
+    assert m.Organisation.objects.count() == 2

@@ -1,6 +1,7 @@
 """The directory's models, one module per kind of entry."""
 
 from grappe.directory.models.certifications import Certification, CertificationScheme
+from grappe.directory.models.duplicates import DuplicateCandidate, DuplicateStatus
 from grappe.directory.models.events import Event
 from grappe.directory.models.offerings import (
     DeliveryMode,
@@ -39,6 +40,8 @@ __all__ = [
     "ContractRole",
     "DeliveryMode",
     "DevelopmentStatus",
+    "DuplicateCandidate",
+    "DuplicateStatus",
     "EuOwnership",
     "Event",
     "ExtraterritorialExposure",
