@@ -7,8 +7,10 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("grappe.api.urls")),
+    path("federation/", include("grappe.federation.urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("admin/imports/", include("grappe.interop.urls")),
     path("admin/", admin.site.urls),
     path("", include("grappe.web.urls")),
     prefix_default_language=False,

@@ -51,7 +51,7 @@ from grappe.search.text import STOP_WORDS, fold, name_key, term, words
 MAX_QUERY_LENGTH = 200
 FACET_VALUES_SHOWN = 30
 CANDIDATES = 500  # best text matches the boosts reorder
-MAX_LOCATED = 5_000  # markers on a map, features in a GeoJSON export
+MAX_EXPORTED = 5_000  # markers on a map, rows of an export of a search
 FACET_SAMPLE = 5_000  # facet counts beyond this many matches are estimated from a sample
 EXACT_NAME_BOOST = 2.0  # the entry named exactly as typed comes first
 MEMBER_BOOST = 0.10  # members rank a little higher, never above a clearly better match
@@ -205,11 +205,16 @@ def search(params: SearchParams) -> SearchResults:
     return _run(params)
 
 
-def locate_all(params: SearchParams) -> SearchResults:
-    """Every match that has coordinates, up to MAX_LOCATED, in the order asked: the map's
-    markers and the GeoJSON export of a search (its page and page size are ignored)."""
+def all_results(params: SearchParams, *, located: bool = False) -> SearchResults:
+    """Every match, up to MAX_EXPORTED, in the order asked (page and page size are ignored):
+    exports of a search; with `located`, only those with coordinates (the map's markers)."""
     validate(params.with_(page=1, page_size=1))
-    return _run(params.with_(located=True, page=1, page_size=MAX_LOCATED))
+    return _run(params.with_(located=located or params.located, page=1, page_size=MAX_EXPORTED))
+
+
+def locate_all(params: SearchParams) -> SearchResults:
+    """Every match that has coordinates: the map's markers and GeoJSON exports."""
+    return all_results(params, located=True)
 
 
 def _run(params: SearchParams) -> SearchResults:
