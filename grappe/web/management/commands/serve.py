@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport: str, **options):
         call_command("migrate", interactive=False, verbosity=1)
-        # runserver serves static files itself only when DEBUG is on; --insecure keeps the
-        # laptop demo styled whatever DEBUG says. Production runs gunicorn (docs/operations.md).
-        call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        # Static files go through the application (WhiteNoise, compressed) as in production,
+        # not through runserver's own handler, whatever DEBUG says. Production runs gunicorn
+        # (docs/operations.md).
+        call_command("runserver", addrport, use_reloader=False, use_static_handler=False)
