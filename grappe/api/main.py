@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from grappe.api import directory, errors, search
+from grappe.api import directory, errors, exports, search
 from grappe.api.language import in_requested_language
 
 
@@ -30,4 +30,5 @@ api = GrappeAPI(
 errors.install(api)
 api.add_decorator(in_requested_language, mode="view")
 api.add_router("", search.router)
+api.add_router("", exports.router)
 api.add_router("", directory.router)

@@ -7,6 +7,8 @@ pytestmark = pytest.mark.django_db
 PATHS = {
     "/api/search",
     "/api/search.geojson",
+    "/api/search.csv",
+    "/api/search.json",
     "/api/organisations",
     "/api/organisations/{slug}",
     "/api/software",
@@ -64,6 +66,7 @@ def test_parameters_are_described_with_their_limits(document):
         "machine_type",
         "material",
         "epci",
+        "origin",
         "min_x_mm",
         "min_y_mm",
         "min_z_mm",
@@ -104,5 +107,7 @@ def test_operation_ids_are_short_names(document):
         "list_people",
         "list_software",
         "search",
+        "search_csv",
         "search_geojson",
+        "search_json",
     ]
