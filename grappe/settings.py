@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "grappe.web",
     "grappe.api",
     "grappe.accounts",
+    "grappe.federation",
     "grappe.interop",
     "grappe.search",
     "grappe.geo",

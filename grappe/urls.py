@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("grappe.api.urls")),
+    path("federation/", include("grappe.federation.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/imports/", include("grappe.interop.urls")),

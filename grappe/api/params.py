@@ -106,6 +106,11 @@ class SearchParameters(PageParameters):
     epci: str | None = Field(
         None, pattern=r"^\d{9}$", description="SIREN of an intercommunality (EPCI)."
     )
+    origin: str | None = Field(
+        None,
+        max_length=40,
+        description="“local”: this cluster's own entries; a federation peer's slug: its entries.",
+    )
     min_x_mm: int | None = Field(
         None, ge=1, le=MAX_SIZE_MM, description="Machines at least this wide (mm)."
     )

@@ -29,6 +29,7 @@ def search_params(params: SearchParameters) -> SearchParams:
         machine_type=params.machine_type,
         material=material_key(params.material) if params.material else None,
         epci=params.epci,
+        origin=params.origin,
         min_x_mm=params.min_x_mm,
         min_y_mm=params.min_y_mm,
         min_z_mm=params.min_z_mm,

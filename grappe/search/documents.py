@@ -7,6 +7,7 @@ indexed in French and English, so "hébergement" and "hosting" both find a hosti
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import Prefetch
 from django.utils import translation
 
 from grappe.directory import models as m
@@ -15,6 +16,7 @@ from grappe.directory.materials import material_key
 from grappe.directory.places import DEPARTEMENTS, departement_of_commune
 from grappe.directory.sovereignty import assess
 from grappe.geo.gazetteer import epci_of_communes
+from grappe.search.extensions import ENRICHERS
 
 BATCH = 500  # entries read, and their EPCI looked up, at a time
 
@@ -43,6 +45,7 @@ class IndexedDocument:
     summary_en: str = ""
     commune_name: str = ""
     commune_insee: str = ""  # its EPCI is looked up for a whole batch (see documents_for)
+    organisation_id: int | None = None  # an offering's or a person's organisation
     departement: str = ""
     organisation_kind: str = ""
     offering_kind: str = ""
@@ -234,6 +237,7 @@ def offering_document(offering: m.Offering, today: date) -> IndexedDocument:
         organisation_kind=organisation.kind,
         offering_kind=offering.kind,
         parent_name=organisation.name,
+        organisation_id=organisation.pk,
         is_member=organisation.is_member,
         is_example=offering.is_example or organisation.is_example,
         updated_at=offering.updated_at,
@@ -271,6 +275,7 @@ def person_document(person: m.Person, today: date) -> IndexedDocument:
         summary_en=person.bio_en,
         departement=person.territory[0] if person.territory else "",
         parent_name=organisation.name if organisation else "",
+        organisation_id=organisation.pk if organisation else None,
         is_member=bool(organisation and organisation.is_member),
         is_example=person.is_example,
         updated_at=person.updated_at,
@@ -315,7 +320,15 @@ BUILDERS = {
         organisation_document,
         (
             "offerings",
-            "software_relations__software__categories",
+            # Through a queryset, not "software_relations__software__categories": Django
+            # would join an OR per software, which SQLite refuses past 1,000 (Inria publishes
+            # more than that on code.gouv.fr).
+            Prefetch(
+                "software_relations",
+                queryset=m.SoftwareRelation.objects.select_related("software").prefetch_related(
+                    "software__categories"
+                ),
+            ),
             "certifications__scheme",
         ),
     ),
@@ -352,9 +365,18 @@ def documents_for(kind: str, ids: list[int] | None = None, today: date | None = 
     for entry in queryset.order_by("pk").iterator(chunk_size=BATCH):
         batch.append(builder(entry, today))
         if len(batch) == BATCH:
-            yield from _with_epci(batch)
+            yield from _completed(batch)
             batch = []
-    yield from _with_epci(batch)
+    yield from _completed(batch)
+
+
+def _completed(documents: list[IndexedDocument]) -> list[IndexedDocument]:
+    """A batch with what is looked up for many documents at once: their intercommunality, and
+    what the apps above search register (grappe.search.extensions)."""
+    _with_epci(documents)
+    for enricher in ENRICHERS:
+        enricher(documents)
+    return documents
 
 
 def _with_epci(documents: list[IndexedDocument]) -> list[IndexedDocument]:

@@ -22,6 +22,7 @@ FACETS = (
     "machine_type",
     "material",
     "epci",
+    "origin",
 )
 # Yes/no facets: the filter parameter is a bool, its facet values "yes" and "no".
 YES_NO_FACETS = ("member", "sovereign")
@@ -55,6 +56,7 @@ class SearchParams:
     machine_type: str | None = None  # MachineType value
     material: str | None = None  # a material key, such as "petg" (directory.materials)
     epci: str | None = None  # SIREN of an intercommunality
+    origin: str | None = None  # where entries come from: "local", or a federation peer's slug
     min_x_mm: int | None = None  # machines whose work area is at least this wide...
     min_y_mm: int | None = None  # ...this deep...
     min_z_mm: int | None = None  # ...and this high ("build height ≥ 250 mm")

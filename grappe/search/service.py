@@ -30,6 +30,7 @@ from grappe.geo.geocoding import Point, resolve_point
 from grappe.geo.models import Epci
 from grappe.search.backends import get_backend
 from grappe.search.backends.base import Alternative, Backend, Group
+from grappe.search.extensions import LABELLERS
 from grappe.search.models import SearchDocument
 from grappe.search.query import (
     FACETS,
@@ -120,6 +121,8 @@ def validate(params: SearchParams) -> None:
         )
     if params.material is not None and not 0 < len(params.material) <= 60:
         raise InvalidSearch("material", _("A material is 1 to 60 characters long."))
+    if params.origin is not None and not 0 < len(params.origin) <= 40:
+        raise InvalidSearch("origin", _("A source is 1 to 40 characters long."))
     if params.epci and not re.fullmatch(r"\d{9}", params.epci):
         raise InvalidSearch(
             "epci",
@@ -569,6 +572,8 @@ def _labels(by_facet: dict[str, list[tuple[str, int]]], language: str) -> dict[s
         labels["category"] = {
             c.slug: c.name for c in m.Category.objects.filter(slug__in=category_slugs)
         }
+        for facet, labeller in LABELLERS.items():
+            labels[facet] = labeller([value for value, _count in by_facet.get(facet, [])])
         epci_codes = [value for value, _count in by_facet.get("epci", [])]
         labels["epci"] = dict(Epci.objects.filter(code__in=epci_codes).values_list("code", "name"))
         scheme_slugs = [value for value, _count in by_facet.get("certification", [])]

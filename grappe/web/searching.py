@@ -51,6 +51,7 @@ FACET_TITLES = {
     "machine_type": gettext_lazy("Machine"),
     "material": gettext_lazy("Material"),
     "epci": gettext_lazy("Intercommunality (EPCI)"),
+    "origin": gettext_lazy("Source"),
 }
 RANGE_LABELS = {
     "min_x_mm": gettext_lazy("Width (X) at least, mm"),
@@ -93,7 +94,9 @@ def parse_search_params(query: Mapping[str, str], language: str = "fr") -> Searc
         return (query.get(name) or "").strip()
 
     values: dict[str, object] = {"q": " ".join(get("q").split()), "language": language[:2]}
-    for name in ("kind", "organisation_kind", "offering_kind", "machine_type", "epci", "sort"):
+    for name in (
+        "kind", "organisation_kind", "offering_kind", "machine_type", "epci", "origin", "sort",
+    ):  # fmt: skip
         if value := get(name):
             values[name] = value
     if material := get("material"):
@@ -220,6 +223,8 @@ def facet_blocks(results: SearchResults, route: str = "web:search") -> list[Face
             else:
                 query[name] = value.value
             links.append(FacetLink(value.label, value.count, search_url(query, route), selected))
+        if name == "origin" and len(links) < 2 and not any(link.selected for link in links):
+            continue  # every entry is this cluster's own: nothing to choose
         if links:
             blocks.append(FacetBlock(name, str(FACET_TITLES[name]), links))
     return blocks

@@ -1,5 +1,7 @@
 """The public pages. Views only deliver: reads are in queries.py, search in grappe.search."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,13 +11,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
+from grappe.directory.models import Event
 from grappe.directory.places import departement_of_commune
 from grappe.directory.summary import index_summary
+from grappe.federation import provenance
 from grappe.geo import outlines
-from grappe.search import service
+from grappe.search import exports, service
 from grappe.search.geojson import feature_collection
-from grappe.search.query import InvalidSearch
-from grappe.web import jsonld, queries, searching
+from grappe.search.query import InvalidSearch, SearchParams, SearchResults
+from grappe.web import calendar, feeds, jsonld, queries, searching
 
 # The home page's ways into the index, one per kind of entry.
 BROWSE = {
@@ -72,6 +76,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "geojson_url": searching.search_url(
             searching.query_of(results.params), route="web:search_geojson"
         ),
+        **export_links(results.params),
+        "feed_links": feeds.search_feed_links(results.params),
         "jsonld": jsonld.script(
             jsonld.search_jsonld(results, request.build_absolute_uri, request.get_full_path())
         ),
@@ -95,6 +101,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             **searching.page_context(results, route="web:map"),
             "geojson_url": searching.search_url(query, route="web:search_geojson"),
+            **export_links(results.params),
             "outlines_url": reverse("web:outlines") if outlines.stored() else "",
             "tiles_url": settings.GRAPPE_MAP_TILES_URL,
             "tiles_attribution": settings.GRAPPE_MAP_TILES_ATTRIBUTION,
@@ -122,6 +129,61 @@ def search_geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def export_links(params: SearchParams) -> dict[str, str]:
+    """The CSV and JSON downloads of the search a page shows (every match, not one page)."""
+    query = searching.query_of(params.with_(page=1))
+    return {
+        "csv_url": searching.search_url(query, route="web:search_csv"),
+        "json_url": searching.search_url(query, route="web:search_json"),
+    }
+
+
+def _exported_results(
+    request: HttpRequest,
+) -> tuple[SearchResults, None] | tuple[None, HttpResponse]:
+    """Every match of the search in the query string (5,000 at most), or the 400 to answer."""
+    try:
+        params = searching.parse_search_params(request.GET, language=get_language() or "fr")
+        return service.all_results(params), None
+    except InvalidSearch as error:
+        return None, JsonResponse(
+            {"parameter": error.parameter, "message": error.message},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+
+def search_csv(request: HttpRequest) -> HttpResponse:
+    """Every result of a search as a spreadsheet: one row per entry, headers in the page's
+    language, UTF-8 with a byte order mark so that Excel shows the accents."""
+    results, refusal = _exported_results(request)
+    if refusal:
+        return refusal
+    response = HttpResponse(
+        exports.results_csv(results, request.build_absolute_uri),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = exports.content_disposition(
+        exports.export_filename(results, "csv")
+    )
+    return response
+
+
+def search_json(request: HttpRequest) -> HttpResponse:
+    """Every result of a search as JSON, with the fields of the API's search hits."""
+    results, refusal = _exported_results(request)
+    if refusal:
+        return refusal
+    response = JsonResponse(
+        exports.results_json(results, request.build_absolute_uri),
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = exports.content_disposition(
+        exports.export_filename(results, "json")
+    )
+    return response
+
+
 @cache_control(public=True, max_age=3600)
 def departement_outlines(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
@@ -132,11 +194,26 @@ def departement_outlines(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_page(request: HttpRequest, found, template: str, jsonld_of, **context):
-    """An entry's page, or a 404 page when the slug names nothing."""
+    """An entry's page, or a 404 page when the slug names nothing; an entry pulled from
+    another cluster says so, with a link to its page there."""
     if found is None:
         raise Http404("No entry at this address.")
     context["jsonld"] = jsonld.script(jsonld_of(found, request.build_absolute_uri))
+    origin = _ORIGIN_OF.get(template)
+    if origin is not None:
+        kind, entry_id = origin(context)
+        context["origin"] = provenance.origin_of(kind, entry_id)
     return render(request, template, context)
+
+
+# Which federated entry each page shows (an offering travels inside its organisation).
+_ORIGIN_OF = {
+    "web/organisation.html": lambda c: ("organisation", c["organisation"].pk),
+    "web/software.html": lambda c: ("software", c["software"].pk),
+    "web/offering.html": lambda c: ("organisation", c["offering"].organisation_id),
+    "web/person.html": lambda c: ("person", c["person"].pk),
+    "web/event.html": lambda c: ("event", c["event"].pk),
+}
 
 
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
@@ -174,3 +251,31 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
         request, entry, "web/event.html", jsonld.event_jsonld,
         event=entry, departement=entry and departement_of_commune(entry.commune_insee),
     )  # fmt: skip
+
+
+def events_calendar(request: HttpRequest) -> HttpResponse:
+    """The coming and recent events as one iCalendar file, for calendar applications."""
+    events = calendar.calendar_events(timezone.localdate())
+    return _calendar_response(request, events, "grappe-events.ics")
+
+
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """One event as an iCalendar file: "Add to my calendar"."""
+    entry = queries.event(slug)
+    if entry is None:
+        raise Http404("No entry at this address.")
+    return _calendar_response(request, [entry], f"{entry.slug}.ics")
+
+
+def _calendar_response(
+    request: HttpRequest, events: Iterable[Event], filename: str
+) -> HttpResponse:
+    content = calendar.events_ical(
+        events,
+        host=request.get_host(),
+        absolute=request.build_absolute_uri,
+        name=str(_("Events of %(cluster)s") % {"cluster": settings.GRAPPE_CLUSTER_NAME}),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -245,3 +245,21 @@ def test_a_rolled_back_import_does_not_stop_later_changes_from_being_indexed(db,
     with indexed():
         OrganisationFactory(name="Coopérative Numbat")
     assert names("numbat") == ["Coopérative Numbat"]
+
+
+def test_an_organisation_publishing_thousands_of_software_is_indexed(db):
+    """Inria publishes more than 1,000 repositories on code.gouv.fr: its document must build
+    (a prefetch across software once made SQLite refuse the query past 1,000)."""
+    from grappe.search.indexing import index_entries
+    from grappe.search.models import SearchDocument
+
+    publisher = OrganisationFactory(name="Institut exemple")
+    software = m.Software.objects.bulk_create(
+        m.Software(slug=f"logiciel-{i}", name=f"Logiciel {i}") for i in range(1_100)
+    )
+    m.SoftwareRelation.objects.bulk_create(
+        m.SoftwareRelation(organisation=publisher, software=s, role=m.SoftwareRole.PUBLISHER)
+        for s in software
+    )
+    index_entries("organisation", [publisher.pk])
+    assert SearchDocument.objects.filter(kind="organisation", object_id=publisher.pk).exists()
