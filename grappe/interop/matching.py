@@ -39,9 +39,17 @@ def website_domain(url: str) -> str:
 
 
 def identifying_domain(url: str) -> str:
-    """The website's domain when it can identify an organisation, else ""."""
+    """The website's domain when it can identify an organisation, else "": not a shared host,
+    and not a page deep inside a site (a course on a MOOC platform says nothing of who runs
+    the platform; "/fr" or "/en" after a home page is fine)."""
     domain = website_domain(url)
     if not domain or domain in SHARED_HOSTS or any(domain.endswith("." + h) for h in SHARED_HOSTS):
+        return ""
+    try:
+        path = urlsplit(url if "//" in url else f"//{url}").path
+    except ValueError:
+        return ""
+    if len([part for part in path.split("/") if part]) > 1:
         return ""
     return domain
 

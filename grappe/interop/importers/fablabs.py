@@ -3,7 +3,6 @@
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
@@ -15,6 +14,7 @@ from grappe.interop.formats.fablabs import parse as parse_fablabs
 from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
 from grappe.interop.importers.common import read_file
 from grappe.interop.loaders import load_directory
+from grappe.interop.matching import identifying_domain, website_domain
 from grappe.interop.report import ImportReport
 
 
@@ -43,19 +43,6 @@ class FablabsImporter:
         return report
 
 
-# Link shorteners: one domain for unrelated sites, never a reason to match.
-_SHORTENERS = {"bit.ly", "cutt.ly", "goo.gl", "tinyurl.com", "ow.ly", "t.co", "urlz.fr"}
-
-
-def website_domain(url: str) -> str:
-    """The host of a web address without "www.": "https://www.Labfab.fr/x" -> "labfab.fr"."""
-    try:
-        host = urlsplit(url or "").hostname or ""
-    except ValueError:
-        return ""
-    return host.lower().removeprefix("www.")
-
-
 class _FablabMatcher:
     """Turns fab lab records into Grappe YAML organisation records keyed by slug.
 
@@ -72,7 +59,7 @@ class _FablabMatcher:
         self.by_domain: dict[str, list[Organisation]] = defaultdict(list)
         self.by_name: dict[tuple[str, str], list[Organisation]] = defaultdict(list)
         for organisation in organisations:
-            if domain := website_domain(organisation.website):
+            if domain := identifying_domain(organisation.website):
                 self.by_domain[domain].append(organisation)
             self.by_name[(name_key(organisation.name), organisation.postcode)].append(organisation)
         self.file_domains = Counter(website_domain(r.data.get("website", "")) for r in records)
@@ -83,8 +70,8 @@ class _FablabMatcher:
         return [Record(r.location, self.merge(r.data, self.match(r.data))) for r in self.incoming]
 
     def match(self, data: dict[str, Any]) -> Organisation | None:
-        domain = website_domain(data.get("website", ""))
-        if domain and domain not in _SHORTENERS and self.file_domains[domain] == 1:
+        domain = identifying_domain(data.get("website", ""))
+        if domain and self.file_domains[domain] == 1:
             candidates = self.by_domain.get(domain, [])
             if len(candidates) == 1 and candidates[0].pk not in self.claimed:
                 self.claimed.add(candidates[0].pk)
