@@ -1,0 +1,1 @@
+"""Calls for tenders: notices read into lots and requirements, then scored against members."""
