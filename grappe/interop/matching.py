@@ -54,6 +54,15 @@ def identifying_domain(url: str) -> str:
     return domain
 
 
+def same_address(url: str) -> str:
+    """A web address as compared: no scheme, no "www.", no trailing slash, host in lower case."""
+    domain = website_domain(url)
+    if not domain:
+        return ""
+    path = urlsplit(url if "//" in url else f"//{url}").path.rstrip("/")
+    return f"{domain}{path}"
+
+
 @dataclass(frozen=True)
 class Match:
     organisation: Organisation | None  # the entry the record is, when sure
@@ -70,6 +79,7 @@ class OrganisationMatcher:
         self.by_siren: dict[str, Organisation] = {}
         self.by_wikidata: dict[str, Organisation] = {}
         self.by_domain: dict[str, list[Organisation]] = defaultdict(list)
+        self.by_address: dict[str, list[Organisation]] = defaultdict(list)
         self.by_name: dict[str, list[Organisation]] = defaultdict(list)
         self.by_departement: dict[str, list[Organisation]] = defaultdict(list)
         queryset = Organisation.objects.all() if organisations is None else organisations
@@ -83,6 +93,8 @@ class OrganisationMatcher:
             self.by_wikidata[organisation.wikidata_id] = organisation
         if domain := identifying_domain(organisation.website):
             self.by_domain[domain].append(organisation)
+        if address := same_address(organisation.website):
+            self.by_address[address].append(organisation)
         key = name_key(organisation.name)
         self.by_name[key].append(organisation)
         if organisation.departement:
@@ -102,6 +114,11 @@ class OrganisationMatcher:
             return Match(self.by_siren[siren], "siren")
         if wikidata_id and wikidata_id in self.by_wikidata:
             return Match(self.by_wikidata[wikidata_id], "wikidata")
+        address = same_address(website)
+        if address and address.split("/")[0] not in SHARED_HOSTS:
+            owners = self.by_address.get(address, [])
+            if len(owners) == 1 and not (siren and owners[0].siren and owners[0].siren != siren):
+                return Match(owners[0], "website")  # the very same page, deep or not
         domain = identifying_domain(website)
         if domain and len(self.by_domain.get(domain, [])) == 1:
             found = self.by_domain[domain][0]
@@ -117,6 +134,10 @@ class OrganisationMatcher:
         ]
         if len(here) == 1:
             return Match(here[0], "name and commune")
+        if not (commune_insee or postcode):  # a file without places, imported again
+            placeless = [o for o in same_name if not (o.commune_insee or o.postcode)]
+            if len(placeless) == 1:
+                return Match(placeless[0], "name, neither placed")
         if same_name:
             return Match(None, look_alikes=tuple(same_name), reason="same name, another place")
         departement = departement_of_commune(commune_insee) or departement_of_postcode(postcode)

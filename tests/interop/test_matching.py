@@ -29,6 +29,11 @@ def test_shared_hosts_and_deep_links_never_identify():
     assert identifying_domain(deep) == ""
     assert matcher.match(name="MOOC Fabrication numérique", website=deep).organisation is None
     assert identifying_domain("https://github.com/etalab") == ""
+    # The very same page still names the same organisation, deep or not.
+    course = OrganisationFactory(name="Teritorio", website="https://teritorio.fr/formations/")
+    matcher.remember(course)
+    again = matcher.match(name="Teritorio SAS", website="http://www.teritorio.fr/formations")
+    assert again.organisation == course
     assert identifying_domain("https://www.inria.fr/fr") == "inria.fr"
 
 
@@ -42,3 +47,15 @@ def test_look_alikes_go_to_the_review_list_not_into_an_entry():
     similar = matcher.match(name="Fablab Bordeaux Metropole", postcode="33100")
     assert similar.organisation is None and similar.look_alikes
     assert matcher.match(name="Tout autre chose", postcode="33000").look_alikes == ()
+
+
+def test_a_record_without_a_place_finds_the_entry_it_created_without_one():
+    """A training file gives no commune: its second import once duplicated "Teritorio",
+    whose first import had been put beside the demo's placed Teritorio for review."""
+    placed = OrganisationFactory(name="Teritorio", postcode="33000")
+    matcher = OrganisationMatcher()
+    first = matcher.match(name="Teritorio")
+    assert first.organisation is None and first.look_alikes == (placed,)
+    created = OrganisationFactory(name="Teritorio")
+    matcher.remember(created)
+    assert matcher.match(name="Teritorio").organisation == created
