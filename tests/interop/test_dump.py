@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from grappe.directory import models as m
@@ -41,8 +42,18 @@ def counts() -> dict[str, int]:
 
 
 def empty_the_instance() -> None:
-    """What a new instance is: every table emptied (accounts too), the search index with them."""
+    """What a new instance is: every table emptied (accounts too), the search index with them.
+
+    Inside a test's transaction PostgreSQL refuses to TRUNCATE tables with foreign-key checks
+    still deferred: they are run first, then deferred again as Django creates them."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     assert not any(counts().values())
 
 
