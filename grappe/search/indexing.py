@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from grappe.directory import models as m
@@ -95,6 +95,24 @@ def _row_values(document: IndexedDocument) -> dict:
     }
 
 
+def _update_rows(rows: list[SearchDocument], names: list[str]) -> None:
+    """One prepared UPDATE run for every row (executemany): Django's bulk_update writes a CASE
+    per field and row, which spent 85 % of re-indexing 8,600 software in building it."""
+    if not rows:
+        return
+    fields = [SearchDocument._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",
+            [
+                [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
+                for row in rows
+            ],
+        )
+
+
 def _store(documents: list[IndexedDocument]) -> None:
     if not documents:
         return
@@ -117,10 +135,8 @@ def _store(documents: list[IndexedDocument]) -> None:
         )
         for document in documents
     ]
-    # One statement per batch, not per document; both engines return created ids (RETURNING).
-    SearchDocument.objects.bulk_update(
-        [row for row, _d in pairs if row.pk], fields=list(_row_values(documents[0]))
-    )
+    _update_rows([row for row, _d in pairs if row.pk], list(_row_values(documents[0])))
+    # Both engines return the created ids (RETURNING).
     SearchDocument.objects.bulk_create([row for row, _d in pairs if row.pk is None])
     rows = [(row.pk, document) for row, document in pairs]
     ids = [pk for pk, _document in rows]
