@@ -28,7 +28,6 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
-from django.utils.text import slugify
 from reversion.models import Revision, Version
 
 from grappe.directory.models import Offering, Organisation, Software, SoftwareRelation
@@ -369,27 +368,6 @@ def fill_empty(instance: models.Model, data: dict[str, Any], skip=()) -> set[str
             setattr(instance, name, value)
             changed.add(name)
     return changed
-
-
-class SlugChooser:
-    """Slugs decided before anything is written, so that a file never takes one twice."""
-
-    def __init__(self, model: type[models.Model]):
-        self.taken = set(model._default_manager.values_list("slug", flat=True))
-
-    def choose(self, *texts: str, fallback: str = "entry") -> str:
-        candidates = [slugify(text)[:100] for text in texts if slugify(text)]
-        for slug in candidates:
-            if slug not in self.taken:
-                self.taken.add(slug)
-                return slug
-        base = candidates[0] if candidates else fallback
-        counter = 2
-        while f"{base}-{counter}" in self.taken:
-            counter += 1
-        slug = f"{base}-{counter}"
-        self.taken.add(slug)
-        return slug
 
 
 def ask_after_write(

@@ -31,7 +31,6 @@ from grappe.interop.formats.codegouv import (
     parse_repositories,
 )
 from grappe.interop.importers.bulk import (
-    SlugChooser,
     Staged,
     TableReport,
     add_findings,
@@ -40,6 +39,7 @@ from grappe.interop.importers.bulk import (
     fill_empty,
     read_checked,
 )
+from grappe.interop.importers.common import SlugChooser
 from grappe.interop.matching import SIMILAR_NAME, Match, OrganisationMatcher
 from grappe.interop.progress import progress
 from grappe.interop.report import ImportReport

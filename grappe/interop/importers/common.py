@@ -3,7 +3,8 @@ transaction (rolled back on a dry run), count what was stored."""
 
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.text import slugify
 
 from grappe.interop.report import ImportReport
 
@@ -34,3 +35,24 @@ def read_file(path: Path, parse, expected: str, *, dry_run: bool, partial: bool)
     for location, reason in document.errors:
         report.reject(location, reason)
     return report, (None if document.errors and not partial else document)
+
+
+class SlugChooser:
+    """Slugs decided before anything is written, so that a file never takes one twice."""
+
+    def __init__(self, model: type[models.Model]):
+        self.taken = set(model._default_manager.values_list("slug", flat=True))
+
+    def choose(self, *texts: str, fallback: str = "entry") -> str:
+        candidates = [slugify(text)[:100] for text in texts if slugify(text)]
+        for slug in candidates:
+            if slug not in self.taken:
+                self.taken.add(slug)
+                return slug
+        base = candidates[0] if candidates else fallback
+        counter = 2
+        while f"{base}-{counter}" in self.taken:
+            counter += 1
+        slug = f"{base}-{counter}"
+        self.taken.add(slug)
+        return slug

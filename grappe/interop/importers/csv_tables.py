@@ -15,7 +15,6 @@ from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
 from grappe.interop.importers.bulk import (
     EMPTY,
     BulkWriter,
-    SlugChooser,
     Staged,
     TableReport,
     add_findings,
@@ -24,6 +23,7 @@ from grappe.interop.importers.bulk import (
     fill_empty,
     read_checked,
 )
+from grappe.interop.importers.common import SlugChooser
 from grappe.interop.loaders import load_directory
 from grappe.interop.matching import Match, OrganisationMatcher
 from grappe.interop.progress import progress

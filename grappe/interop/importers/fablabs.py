@@ -4,15 +4,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from django.utils.text import slugify
-
 from grappe.directory.models import Organisation
 from grappe.geo.geocoding import is_centroid
 from grappe.geo.models import name_key
 from grappe.interop.formats import register_importer
 from grappe.interop.formats.fablabs import parse as parse_fablabs
 from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
-from grappe.interop.importers.common import read_file
+from grappe.interop.importers.common import SlugChooser, read_file
 from grappe.interop.loaders import load_directory
 from grappe.interop.matching import identifying_domain, website_domain
 from grappe.interop.report import ImportReport
@@ -64,7 +62,7 @@ class _FablabMatcher:
             self.by_name[(name_key(organisation.name), organisation.postcode)].append(organisation)
         self.file_domains = Counter(website_domain(r.data.get("website", "")) for r in records)
         self.claimed: set[int] = set()  # directory entries already matched by this file
-        self.taken = {o.slug for o in organisations}  # slugs in use or given to new entries
+        self.slugs = SlugChooser(Organisation)  # slugs in use or given to new entries
 
     def records(self) -> list[Record]:
         return [Record(r.location, self.merge(r.data, self.match(r.data))) for r in self.incoming]
@@ -100,20 +98,9 @@ class _FablabMatcher:
 
     def new_slug(self, data: dict[str, Any]) -> str:
         """A free slug: the name's, else with the commune, else numbered."""
-        base = slugify(data["name"])[:100] or "organisation"
-        candidates = [base]
-        if data.get("commune_name"):
-            candidates.append(f"{base}-{slugify(data['commune_name'])}"[:110])
-        for slug in candidates:
-            if slug not in self.taken:
-                break
-        else:
-            counter = 2
-            while f"{base}-{counter}" in self.taken:
-                counter += 1
-            slug = f"{base}-{counter}"
-        self.taken.add(slug)
-        return slug
+        return self.slugs.choose(
+            data["name"], f"{data['name']} {data.get('commune_name', '')}", fallback="organisation"
+        )
 
 
 register_importer(FablabsImporter())

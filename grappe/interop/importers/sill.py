@@ -10,6 +10,7 @@ from grappe.interop.formats import register_importer
 from grappe.interop.formats.grappe_yaml import DirectoryDocument, Record
 from grappe.interop.formats.sill import SillDocument
 from grappe.interop.formats.sill import parse as parse_sill
+from grappe.interop.importers.common import SlugChooser
 from grappe.interop.loaders import load_directory
 from grappe.interop.report import ImportReport
 
@@ -83,7 +84,7 @@ class _SillMatcher:
         self.by_slug = {s.slug: s for s in software}
         self.by_sill_id = {s.sill_id: s for s in self.by_slug.values() if s.sill_id}
         self.claimed: set[int] = set()  # directory entries already matched by this file
-        self.taken = set(self.by_slug)  # slugs in the directory or given to new entries
+        self.slugs = SlugChooser(Software)  # slugs in the directory or given to new entries
 
     def records(self, sill_records: list[Record]) -> list[Record]:
         matched = [(record, self.match(record.data)) for record in sill_records]
@@ -109,23 +110,11 @@ class _SillMatcher:
         if instance is not None and instance.pk not in self.claimed:
             self.claimed.add(instance.pk)
             return instance, instance.slug
-        return None, self.new_slug(base, data)
+        return None, self.new_slug(data)
 
-    def new_slug(self, base: str, data: dict[str, Any]) -> str:
+    def new_slug(self, data: dict[str, Any]) -> str:
         """A free slug: the name's, else with the parent software, else numbered."""
-        candidates = [base]
-        if data.get("parent"):
-            candidates.append(f"{base}-{slugify(data['parent'])}"[:100])
-        for slug in candidates:
-            if slug not in self.taken:
-                break
-        else:
-            counter = 2
-            while f"{base}-{counter}" in self.taken:
-                counter += 1
-            slug = f"{base}-{counter}"
-        self.taken.add(slug)
-        return slug
+        return self.slugs.choose(data["name"], f"{data['name']} {data.get('parent') or ''}")
 
     def similar_pairs(self, records: list[Record], slugs: dict[str, str]) -> dict[str, set[str]]:
         """Similar software by slug, both ways: the relation is symmetric in the directory."""

@@ -26,13 +26,13 @@ from grappe.interop.formats.trainings import Course, TrainingOrganisation
 from grappe.interop.formats.trainings import parse as parse_trainings
 from grappe.interop.importers.bulk import (
     EMPTY,
-    SlugChooser,
     Staged,
     TableReport,
     add_findings,
     ask_after_write,
     read_checked,
 )
+from grappe.interop.importers.common import SlugChooser
 from grappe.interop.loaders import load_directory
 from grappe.interop.matching import Match, OrganisationMatcher
 from grappe.interop.report import ImportReport
