@@ -141,14 +141,19 @@ def _store(documents: list[IndexedDocument]) -> None:
     rows = [(row.pk, document) for row, document in pairs]
     ids = [pk for pk, _document in rows]
     SearchFacet.objects.filter(document_id__in=ids).delete()
-    SearchFacet.objects.bulk_create(
-        [
-            SearchFacet(document_id=pk, facet=facet, value=value[:120])
-            for pk, document in rows
-            for facet, values in document.facets.items()
-            for value in values
-        ]
-    )
+    # Plain rows of three columns, about ten per document: one prepared INSERT (executemany)
+    # rather than bulk_create's compiled statements, which cost more than the writing.
+    table = connection.ops.quote_name(SearchFacet._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (document_id, facet, value) VALUES (%s, %s, %s)",
+            [
+                (pk, facet, value[:120])
+                for pk, document in rows
+                for facet, values in document.facets.items()
+                for value in values
+            ],
+        )
     get_backend().write(rows)
 
 
