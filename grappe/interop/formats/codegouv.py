@@ -20,13 +20,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from grappe.directory.models import DevelopmentStatus, OrganisationKind
 from grappe.geo.models import name_key
 from grappe.interop.formats.csv_tables import decode, read_table, where
+from grappe.interop.formats.trees import unread, yaml_tree
 
 FORGE_TAG = "forge:"
 ORGANISATION_REQUIRED = ("login", "organization_url")
@@ -368,15 +368,8 @@ def parse_accounts(content: bytes, source: str = "comptes-organismes-publics.yml
     text = decode(content, source, document.errors, document.warnings, excel_fallback=False)
     if text is None:
         return document
-    try:
-        tree = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
-        document.errors.append((where(source, at), f"not valid YAML: {error.problem}"))
-        return document
-    except yaml.YAMLError as error:
-        document.errors.append((where(source, "file"), f"not valid YAML: {error}"))
+    tree = yaml_tree(text, source, document.errors)
+    if unread(tree):
         return document
     if not isinstance(tree, dict):
         document.errors.append(

@@ -9,12 +9,12 @@ formats.
 This module only parses: bytes in, records and located errors out, no database.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from grappe.geo.outlines import OutlineError, polygonal_shape
+from grappe.interop.formats.trees import json_tree, unread
 
 CODE = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-6])$")
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -56,14 +56,8 @@ def parse(content: bytes, source: str = "departements.geojson") -> DepartementsD
 
 def read_features(content: bytes, source: str, errors: list[tuple[str, str]]) -> list[Any]:
     """The features of a GeoJSON FeatureCollection; [] and an error in `errors` otherwise."""
-    try:
-        tree = json.loads(content)
-    except json.JSONDecodeError as error:
-        where = f"{source}: line {error.lineno}, column {error.colno}"
-        errors.append((where, f"not valid JSON: {error.msg}"))
-        return []
-    except UnicodeDecodeError as error:
-        errors.append((source, f"not UTF-8 text (byte {error.start}): {error.reason}"))
+    tree = json_tree(content, source, errors)
+    if unread(tree):
         return []
     if not isinstance(tree, dict) or tree.get("type") != "FeatureCollection":
         errors.append((source, f"expected a GeoJSON FeatureCollection, found {_kind(tree)}"))

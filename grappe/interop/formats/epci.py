@@ -10,7 +10,6 @@ A population that is not a number is only dropped, with a warning.
 This module only parses: bytes in, records, located errors and warnings out, no database.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from grappe.directory.validators import validate_siren
 from grappe.geo.models import EpciKind
+from grappe.interop.formats.trees import json_tree, unread
 
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -42,14 +42,8 @@ class EpciDocument:
 def parse(content: bytes, source: str = "epci.json") -> EpciDocument:
     """Read a list of EPCI; every problem is reported with where it is, never raised."""
     document = EpciDocument()
-    try:
-        tree = json.loads(content)
-    except json.JSONDecodeError as error:
-        where = f"{source}: line {error.lineno}, column {error.colno}"
-        document.errors.append((where, f"not valid JSON: {error.msg}"))
-        return document
-    except UnicodeDecodeError as error:
-        document.errors.append((source, f"not UTF-8 text (byte {error.start}): {error.reason}"))
+    tree = json_tree(content, source, document.errors)
+    if unread(tree):
         return document
     if not isinstance(tree, list):
         document.errors.append(

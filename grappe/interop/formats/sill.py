@@ -10,7 +10,6 @@ or with the id of another entry, is rejected, so one bad cell never costs a whol
 This module only parses: bytes in, records, located errors and warnings out, no database.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils.text import slugify
 
 from grappe.directory.licences import normalise_licence
 from grappe.interop.formats.grappe_yaml import Record
+from grappe.interop.formats.trees import json_tree, unread
 
 # What each key of the export holds (from the SILL's own build script). Keys outside this list
 # are reported once per file, so that a new export with new keys does not go unnoticed.
@@ -90,14 +90,8 @@ class SillDocument:
 def parse(content: bytes, source: str = "sill.json") -> SillDocument:
     """Read a SILL export; every problem is reported with where it is, never raised."""
     document = SillDocument()
-    try:
-        tree = json.loads(content)
-    except json.JSONDecodeError as error:
-        where = f"{source}: line {error.lineno}, column {error.colno}"
-        document.errors.append((where, f"not valid JSON: {error.msg}"))
-        return document
-    except UnicodeDecodeError as error:
-        document.errors.append((source, f"not UTF-8 text (byte {error.start}): {error.reason}"))
+    tree = json_tree(content, source, document.errors)
+    if unread(tree):
         return document
     if not isinstance(tree, list):
         document.errors.append(

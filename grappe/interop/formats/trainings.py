@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
@@ -21,6 +20,7 @@ from grappe.directory.models import DeliveryMode, OrganisationKind
 from grappe.directory.validators import validate_postcode
 from grappe.geo.models import name_key
 from grappe.interop.formats.csv_tables import decode, where
+from grappe.interop.formats.trees import unread, yaml_tree
 
 HOURS_PER_DAY = 7
 TITLE_LENGTH = 200
@@ -66,15 +66,8 @@ def parse(content: bytes, source: str = "formations-logiciels-libres.yml") -> Tr
     text = decode(content, source, document.errors, document.warnings, excel_fallback=False)
     if text is None:
         return document
-    try:
-        tree = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
-        document.errors.append((where(source, at), f"not valid YAML: {error.problem}"))
-        return document
-    except yaml.YAMLError as error:
-        document.errors.append((where(source, "file"), f"not valid YAML: {error}"))
+    tree = yaml_tree(text, source, document.errors)
+    if unread(tree):
         return document
     if not isinstance(tree, list):
         document.errors.append((where(source, "file"), "expected a list of organisations"))
