@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "grappe.web",
     "grappe.api",
     "grappe.accounts",
+    "grappe.tenders",
     "grappe.federation",
     "grappe.interop",
     "grappe.search",

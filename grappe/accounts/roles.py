@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 CURATORS = "Curators"
-CURATED_APPS = ("directory", "geo")
+CURATED_APPS = ("directory", "geo", "tenders")
 
 
 def ensure_role_groups(**kwargs) -> None:

@@ -68,6 +68,13 @@ class Reference(models.Model):
         _("public"), default=True, help_text=_("Untick for a reference shown to curators only.")
     )
     source_url = models.URLField(_("source"), blank=True, max_length=500)
+    source_key = models.CharField(
+        _("source record"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("The award notice or DECP record it was imported from, so re-imports update."),
+    )
     is_example = models.BooleanField(_("example data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,5 +1,5 @@
 """`python -m grappe.tenders.notices.cli parse PATH [--json]`: read one notice file and show
-what was extracted (it will become `grappe tender parse`).
+what was extracted. `grappe tender parse` is the same command inside the application.
 
 Exit status: 0 when the file was read, 1 with the reason on stderr when it was not, 2 for a
 wrong command line.
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     path: Path = arguments.path
     try:
-        content = _read(path)
+        content = read_path(path)
         result = read_notice(content, path.name)
     except NoticeError as error:
         print(f"error: {path}: {error.reason}", file=sys.stderr)
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _read(path: Path) -> bytes:
+def read_path(path: Path) -> bytes:
     """The file's bytes, refusing what is missing or too large before reading it all."""
     try:
         size = path.stat().st_size

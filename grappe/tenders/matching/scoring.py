@@ -1,0 +1,421 @@
+"""How well each member answers each requirement of a lot, and the evidence for it.
+
+Per requirement and member, a score in 0..1:
+- capability (what the work is): the CPV hierarchy between the codes the lot asks for and the
+  codes of the member's offerings and references (same code, narrower, broader, siblings), and
+  a lexical match of the lot's words against the member's texts (BM25 over offerings and
+  references, scaled by the information the query carries so that a weak match stays weak).
+  55 % CPV and 45 % words when the requirement has both; covered from 0.4;
+- certification: a certificate of the scheme valid on the lot's submission deadline (1 or 0;
+  an expired or not-yet-valid one is shown as such);
+- turnover, staff and references add up across a team: each member's figures are reported,
+  and the consortium builder sums them;
+- anything else is checked by hand and never scored.
+A member's score for the lot is the mean over its mandatory scored requirements, plus a soft
+geography bonus (5 %) that never excludes anyone. Every number comes with the rows behind it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grappe.search.text import analyse, words
+from grappe.tenders.cpv import relation, similarity
+from grappe.tenders.matching import geography
+from grappe.tenders.matching.pool import Member, Pool, Unit, member_pool
+from grappe.tenders.models import Lot, Requirement, RequirementKind
+
+CPV_WEIGHT = 0.55
+TEXT_WEIGHT = 0.45
+COVERED_FROM = 0.4
+# Matching this share of a query's information (idf-weighted) earns full marks for words: a
+# lot's description says more than any one offering does.
+TEXT_SATURATION = 0.35
+QUERY_TERMS = 60  # the most informative words of a long description are enough
+SUGGESTED_CPV_DISCOUNT = 0.85  # codes suggested from a text are weaker than declared ones
+REFERENCE_DISCOUNT = 0.95  # done once for someone is as good as offered, almost
+GEOGRAPHY_WEIGHT = 0.05
+REFERENCE_YEARS = 3  # buyers usually ask for the references of the last three years
+RELEVANT_REFERENCE = 0.5
+
+
+@dataclass
+class Evidence:
+    """One reason behind a score, kept structured so pages say it in the reader's language."""
+
+    kind: str  # cpv, words, certification, certification_invalid, geography
+    source: str = ""  # offering, reference, certification
+    title: str = ""
+    slug: str = ""
+    required: str = ""
+    offered: str = ""
+    relation: str = ""
+    suggested: bool = False
+    matched: list[str] = field(default_factory=list)
+    valid_until: date | None = None
+    valid_from: date | None = None
+    deadline: date | None = None
+    limited_to: tuple[str, ...] = ()
+    score: float = 0.0
+
+    def describe(self) -> str:
+        if self.kind == "cpv":
+            what = _("offering") if self.source == "offering" else _("reference")
+            text = _("%(what)s “%(title)s”: CPV %(offered)s (%(relation)s %(required)s)") % {
+                "what": what,
+                "title": self.title,
+                "offered": self.offered,
+                "relation": RELATION_LABELS().get(self.relation, self.relation),
+                "required": self.required,
+            }
+            return text + (" " + _("(suggested from its text)") if self.suggested else "")
+        if self.kind == "words":
+            what = _("offering") if self.source == "offering" else _("reference")
+            return _("%(what)s “%(title)s” mentions: %(words)s") % {
+                "what": what,
+                "title": self.title,
+                "words": ", ".join(self.matched),
+            }
+        if self.kind == "certification":
+            text = _("%(scheme)s valid on the deadline") % {"scheme": self.title}
+            if self.valid_until:
+                text += " " + _("(until %(date)s)") % {"date": self.valid_until.isoformat()}
+            if self.limited_to:
+                text += " " + _("for: %(offerings)s") % {"offerings": ", ".join(self.limited_to)}
+            return text
+        if self.kind == "certification_invalid":
+            if self.valid_until and self.deadline and self.valid_until < self.deadline:
+                return _("%(scheme)s expires on %(date)s, before the deadline") % {
+                    "scheme": self.title,
+                    "date": self.valid_until.isoformat(),
+                }
+            return _("%(scheme)s not yet valid on the deadline (from %(date)s)") % {
+                "scheme": self.title,
+                "date": self.valid_from.isoformat() if self.valid_from else "?",
+            }
+        if self.kind == "geography":
+            if self.score >= geography.SAME_DEPARTEMENT:
+                return _("in the département where the work is (small bonus, never a condition)")
+            if self.score > 0:
+                return _("in the region where the work is (small bonus, never a condition)")
+            return _("outside the region of the work (no bonus, never an exclusion)")
+        return self.title
+
+
+def RELATION_LABELS() -> dict[str, str]:
+    return {
+        "same": _("the code asked:"),
+        "narrower": _("within"),
+        "broader": _("broader than"),
+        "siblings": _("next to"),
+    }
+
+
+@dataclass
+class RequirementScore:
+    requirement: Requirement
+    score: float
+    covered: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.requirement.key
+
+
+@dataclass
+class MemberMatch:
+    member: Member
+    score: float
+    scores: dict[str, RequirementScore]
+    references: int  # relevant and recent: what a "minimum references" criterion counts
+    geography: Evidence | None
+    can_lead: bool
+
+    @property
+    def covered(self) -> list[str]:
+        return [key for key, result in self.scores.items() if result.covered]
+
+    @property
+    def organisation_id(self) -> int:
+        return self.member.id
+
+
+@dataclass
+class LotMatches:
+    lot: Lot
+    requirements: list[Requirement]
+    members: list[MemberMatch]
+    considered: int
+    deadline: date
+    seconds: float
+    pool_seconds: float = 0.0
+
+    @property
+    def scored(self) -> list[Requirement]:
+        return [r for r in self.requirements if r.covered_by_one]
+
+    @property
+    def gaps(self) -> list[Requirement]:
+        """Mandatory requirements that no member covers: what the cluster cannot answer."""
+        return [
+            r
+            for r in self.scored
+            if r.mandatory and not any(m.scores[r.key].covered for m in self.members)
+        ]
+
+    def get(self, organisation_id: int) -> MemberMatch | None:
+        return next((m for m in self.members if m.member.id == organisation_id), None)
+
+
+def match_lot(lot: Lot, *, pool: Pool | None = None, limit: int | None = 50) -> LotMatches:
+    """The members ranked for one lot, best first, each with its evidence."""
+    pool = pool or member_pool()
+    started = time.perf_counter()
+    requirements = list(lot.requirements.select_related("scheme").order_by("position", "id"))
+    deadline = _deadline_day(lot)
+    nuts = lot.nuts or lot.tender.nuts
+    scored = [r for r in requirements if r.covered_by_one]
+    count = len(pool.members)
+    table = np.zeros((len(scored), count))
+    best_units: list[dict[int, tuple]] = []
+    for row, requirement in enumerate(scored):
+        if requirement.kind == RequirementKind.CERTIFICATION:
+            table[row] = _certified(pool, requirement, deadline)
+            best_units.append({})
+        else:
+            table[row], best = _capability(pool, requirement)
+            best_units.append(best)
+    weights = np.array([1.0 if r.mandatory else 0.5 for r in scored]) if scored else None
+    base = (weights @ table) / weights.sum() if scored else np.zeros(count)
+    proximity = np.array(
+        [geography.proximity(member.departement, nuts) or 0.0 for member in pool.members]
+    )
+    total = base * (1 - GEOGRAPHY_WEIGHT) + proximity * GEOGRAPHY_WEIGHT * (base > 0)
+    order = [i for i in np.argsort(-total, kind="stable") if base[i] > 0]
+    if limit is not None:
+        order = order[:limit]
+    main = next((row for row, r in enumerate(scored) if r.kind == RequirementKind.CAPABILITY), None)
+    relevant_codes = lot.cpv_codes()
+    members = []
+    for index in order:
+        member = pool.members[index]
+        results = {
+            requirement.key: _explain(
+                pool, member, requirement, table[row, index], best_units[row].get(index), deadline
+            )
+            for row, requirement in enumerate(scored)
+        }
+        covers_main = main is None or table[main, index] >= COVERED_FROM
+        near = geography.proximity(member.departement, nuts)
+        members.append(
+            MemberMatch(
+                member=member,
+                score=round(float(total[index]), 4),
+                scores=results,
+                references=_recent_references(pool, member, relevant_codes, deadline),
+                geography=Evidence(kind="geography", score=near) if near is not None else None,
+                can_lead=member.is_member and covers_main,
+            )
+        )
+    return LotMatches(
+        lot=lot,
+        requirements=requirements,
+        members=members,
+        considered=count,
+        deadline=deadline,
+        seconds=time.perf_counter() - started,
+        pool_seconds=pool.seconds,
+    )
+
+
+def _deadline_day(lot: Lot) -> date:
+    deadline = lot.effective_deadline
+    return timezone.localdate(deadline) if deadline else timezone.localdate()
+
+
+def _capability(pool: Pool, requirement: Requirement) -> tuple[np.ndarray, dict[int, tuple]]:
+    """Per member: the score, and the best (cpv unit, cpv result, words unit, words) behind it."""
+    count = len(pool.members)
+    owner = _owners(pool)
+    cpv_unit = np.zeros(len(pool.units))
+    matches: dict[int, tuple] = {}
+    if requirement.cpv_codes:
+        similarity = _cpv_table(pool, requirement.cpv_codes)
+        for position, unit in enumerate(pool.units):
+            best = max((similarity[code] for code in unit.cpv_codes), default=None, key=_sim)
+            if best is not None and best[1] > 0:
+                factor = SUGGESTED_CPV_DISCOUNT if unit.cpv_suggested else 1.0
+                if unit.kind == "reference":
+                    factor *= REFERENCE_DISCOUNT
+                cpv_unit[position] = best[1] * factor
+                matches[position] = best
+    terms, words_of = _query(requirement, pool)
+    text_unit = np.zeros(len(pool.units))
+    if terms:
+        information = sum(pool.idf(term) for term in terms)
+        raw = pool.lexical_scores(terms)
+        text_unit = np.minimum(1.0, raw / (TEXT_SATURATION * information))
+    cpv_member = np.zeros(count)
+    text_member = np.zeros(count)
+    np.maximum.at(cpv_member, owner, cpv_unit)
+    np.maximum.at(text_member, owner, text_unit)
+    if requirement.cpv_codes and terms:
+        score = CPV_WEIGHT * cpv_member + TEXT_WEIGHT * text_member
+    elif requirement.cpv_codes:
+        score = cpv_member
+    else:
+        score = text_member
+    best: dict[int, tuple] = {}
+    for member_index in np.nonzero(score)[0]:
+        units = pool.members[member_index].units
+        cpv_best = max(units, key=lambda u: cpv_unit[u]) if units else None
+        text_best = max(units, key=lambda u: text_unit[u]) if units else None
+        best[int(member_index)] = (
+            (pool.units[cpv_best], matches.get(cpv_best), cpv_unit[cpv_best])
+            if cpv_best is not None and cpv_unit[cpv_best] > 0
+            else None,
+            (pool.units[text_best], _matched_words(pool.units[text_best], terms, words_of))
+            if text_best is not None and text_unit[text_best] > 0
+            else None,
+        )
+    return score, best
+
+
+def _sim(result: tuple) -> float:
+    return result[1]
+
+
+def _owners(pool: Pool) -> np.ndarray:
+    owners = getattr(pool, "_owners", None)
+    if owners is None:
+        owners = np.array([unit.member for unit in pool.units], dtype=np.int64)
+        pool._owners = owners  # type: ignore[attr-defined]
+    return owners
+
+
+def _cpv_table(pool: Pool, required: list[str]) -> dict[str, tuple]:
+    """For every code the pool's units use: the best (required code, similarity, relation)."""
+    codes = {code for unit in pool.units for code in unit.cpv_codes}
+    table = {}
+    for code in codes:
+        value, wanted = max((similarity(wanted, code), wanted) for wanted in required)
+        table[code] = (wanted, value, relation(wanted, code).kind.value, code)
+    return table
+
+
+def _query(requirement: Requirement, pool: Pool) -> tuple[list[str], dict[str, str]]:
+    """The requirement's distinct terms, the most informative first, and a word for each."""
+    text = requirement.keywords or (
+        requirement.label if requirement.kind == RequirementKind.CAPABILITY else ""
+    )
+    words_of: dict[str, str] = {}
+    for word in words(text):
+        for term in analyse(word):
+            words_of.setdefault(term, word.lower())
+    terms = sorted(words_of, key=lambda term: -pool.idf(term))[:QUERY_TERMS]
+    return terms, words_of
+
+
+def _matched_words(unit: Unit, terms: list[str], words_of: dict[str, str]) -> list[str]:
+    return [words_of[term] for term in terms if term in unit.terms][:8]
+
+
+def _certified(pool: Pool, requirement: Requirement, deadline: date) -> np.ndarray:
+    scores = np.zeros(len(pool.members))
+    for index, member in enumerate(pool.members):
+        if any(
+            held.scheme_id == requirement.scheme_id and held.valid_on(deadline)
+            for held in member.certifications
+        ):
+            scores[index] = 1.0
+    return scores
+
+
+def _explain(
+    pool: Pool,
+    member: Member,
+    requirement: Requirement,
+    score: float,
+    best: tuple | None,
+    deadline: date,
+) -> RequirementScore:
+    evidence: list[Evidence] = []
+    if requirement.kind == RequirementKind.CERTIFICATION:
+        for held in member.certifications:
+            if held.scheme_id != requirement.scheme_id:
+                continue
+            valid = held.valid_on(deadline)
+            evidence.append(
+                Evidence(
+                    kind="certification" if valid else "certification_invalid",
+                    source="certification",
+                    title=held.scheme,
+                    valid_from=held.valid_from,
+                    valid_until=held.valid_until,
+                    deadline=deadline,
+                    limited_to=held.offerings,
+                    score=1.0 if valid else 0.0,
+                )
+            )
+    elif best is not None:
+        cpv, text = best
+        if cpv is not None:
+            unit, (wanted, _value, relation, code), unit_score = cpv
+            evidence.append(
+                Evidence(
+                    kind="cpv",
+                    source=unit.kind,
+                    title=unit.title,
+                    slug=unit.slug,
+                    required=wanted,
+                    offered=code,
+                    relation=relation,
+                    suggested=unit.cpv_suggested,
+                    score=round(float(unit_score), 3),
+                )
+            )
+        if text is not None:
+            unit, matched = text
+            evidence.append(
+                Evidence(
+                    kind="words",
+                    source=unit.kind,
+                    title=unit.title,
+                    slug=unit.slug,
+                    matched=matched,
+                )
+            )
+    score = round(float(score), 4)
+    return RequirementScore(
+        requirement=requirement, score=score, covered=score >= COVERED_FROM, evidence=evidence
+    )
+
+
+def _recent_references(pool: Pool, member: Member, codes: list[str], deadline: date) -> int:
+    """References of the last years in the lot's CPV branches: what a buyer would accept."""
+    first_year = deadline.year - REFERENCE_YEARS
+    count = 0
+    for position in member.units:
+        unit = pool.units[position]
+        if unit.kind != "reference" or (unit.year or 0) < first_year:
+            continue
+        if not codes or any(
+            similarity(wanted, code) >= RELEVANT_REFERENCE
+            for wanted in codes
+            for code in unit.cpv_codes
+        ):
+            count += 1
+    return count
+
+
+def member_totals(match: MemberMatch) -> dict[str, Decimal | int | None]:
+    member = match.member
+    return {"turnover": member.turnover, "staff": member.staff, "references": match.references}
