@@ -109,6 +109,11 @@ class Pool:
         return self.index.get_scores(known)
 
 
+MEMBER_FIELDS = (
+    "id", "slug", "name", "departement", "membership_status", "turnover_amount",
+    "turnover_year", "headcount_band",
+)  # fmt: skip
+
 _lock = threading.Lock()
 _cached: Pool | None = None
 
@@ -127,14 +132,32 @@ def member_pool(*, use_cache: bool = True) -> Pool:
 
 
 def _version() -> tuple:
-    """Cheap to compute: one aggregate per table (a deletion changes a count)."""
-    organisations = Organisation.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    """Cheap to compute: an aggregate per table (a deletion changes a count, an edit the
+    latest update time). Changes to an offering's software list alone are not seen."""
+    # Hashed whole: a membership or turnover changed by a bulk update keeps its update time.
+    organisations = hash(
+        tuple(
+            Organisation.objects.filter(membership_status__in=CANDIDATE_STATUSES)
+            .order_by("id")
+            .values_list(*MEMBER_FIELDS)
+        )
+    )
     offerings = Offering.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     references = Reference.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    certifications = Certification.objects.aggregate(n=Count("id"), last=Max("id"))
-    return tuple(
-        (block["n"], block["last"])
-        for block in (organisations, offerings, references, certifications)
+    # Certifications have no update time, and a changed validity date changes the answer.
+    certifications = hash(
+        tuple(
+            Certification.objects.order_by("id").values_list(
+                "id", "organisation_id", "scheme_id", "valid_from", "valid_until"
+            )
+        )
+    )
+    scopes = Certification.offerings.through.objects.count()
+    return (
+        organisations,
+        *((block["n"], block["last"]) for block in (offerings, references)),
+        certifications,
+        scopes,
     )
 
 
@@ -145,9 +168,8 @@ def build_pool(version: tuple | None = None) -> Pool:
     members: list[Member] = []
     position: dict[int, int] = {}
     rows = Organisation.objects.filter(membership_status__in=CANDIDATE_STATUSES).values_list(
-        "id", "slug", "name", "departement", "membership_status", "turnover_amount",
-        "turnover_year", "headcount_band",
-    )  # fmt: skip
+        *MEMBER_FIELDS
+    )
     for pk, slug, name, departement, status, turnover, year, band in rows:
         position[pk] = len(members)
         members.append(

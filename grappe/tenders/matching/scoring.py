@@ -213,7 +213,7 @@ def match_lot(lot: Lot, *, pool: Pool | None = None, limit: int | None = 50) -> 
             )
             for row, requirement in enumerate(scored)
         }
-        covers_main = main is None or table[main, index] >= COVERED_FROM
+        covers_main = main is None or bool(table[main, index] >= COVERED_FROM)
         near = geography.proximity(member.departement, nuts)
         members.append(
             MemberMatch(
@@ -276,8 +276,9 @@ def _capability(pool: Pool, requirement: Requirement) -> tuple[np.ndarray, dict[
     best: dict[int, tuple] = {}
     for member_index in np.nonzero(score)[0]:
         units = pool.members[member_index].units
-        cpv_best = max(units, key=lambda u: cpv_unit[u]) if units else None
-        text_best = max(units, key=lambda u: text_unit[u]) if units else None
+        # The evidence shown is the unit best on each part, the other part breaking ties.
+        cpv_best = max(units, key=lambda u: (cpv_unit[u], text_unit[u])) if units else None
+        text_best = max(units, key=lambda u: (text_unit[u], cpv_unit[u])) if units else None
         best[int(member_index)] = (
             (pool.units[cpv_best], matches.get(cpv_best), cpv_unit[cpv_best])
             if cpv_best is not None and cpv_unit[cpv_best] > 0
