@@ -85,10 +85,17 @@ def licence_ids(expression: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _listed(entry, name: str) -> list:
+    """A relation's rows: the list prefetched into `indexed_<name>` when the entry came from
+    documents_for, else a query. Prefetching into a list (to_attr) spares Django a queryset
+    clone per entry and relation, a third of the indexing time on a large import."""
+    prefetched = getattr(entry, f"indexed_{name}", None)
+    return prefetched if prefetched is not None else list(getattr(entry, name).all())
+
+
 def valid_certifications(organisation: m.Organisation, today: date) -> list[str]:
-    return sorted(
-        {c.scheme.slug for c in organisation.certifications.all() if c.is_valid_on(today)}
-    )
+    certifications = _listed(organisation, "certifications")
+    return sorted({c.scheme.slug for c in certifications if c.is_valid_on(today)})
 
 
 def _coordinates(organisation: m.Organisation) -> dict:
@@ -113,12 +120,12 @@ def _member(organisation: m.Organisation | None) -> list[str]:
 
 
 def organisation_document(organisation: m.Organisation, today: date) -> IndexedDocument:
-    offerings = list(organisation.offerings.all())
-    relations = list(organisation.software_relations.all())
+    offerings = _listed(organisation, "offerings")
+    relations = _listed(organisation, "software_relations")
     software = [relation.software for relation in relations]
-    categories = {c for s in software for c in s.categories.all()}
+    categories = {c for s in software for c in _listed(s, "categories")}
     related = [o.title for o in offerings] + [s.name for s in software]
-    related += [c.scheme.name for c in organisation.certifications.all()]
+    related += [c.scheme.name for c in _listed(organisation, "certifications")]
     return IndexedDocument(
         kind="organisation",
         object_id=organisation.pk,
@@ -163,8 +170,8 @@ def organisation_document(organisation: m.Organisation, today: date) -> IndexedD
 
 
 def software_document(software: m.Software, today: date) -> IndexedDocument:
-    categories = list(software.categories.all())
-    relations = list(software.relations.all())
+    categories = _listed(software, "categories")
+    relations = _listed(software, "relations")
     licences = licence_ids(software.licence)
     return IndexedDocument(
         kind="software",
@@ -319,20 +326,36 @@ BUILDERS = {
         m.Organisation,
         organisation_document,
         (
-            "offerings",
+            Prefetch("offerings", to_attr="indexed_offerings"),
             # Through a queryset, not "software_relations__software__categories": Django
             # would join an OR per software, which SQLite refuses past 1,000 (Inria publishes
             # more than that on code.gouv.fr).
             Prefetch(
                 "software_relations",
                 queryset=m.SoftwareRelation.objects.select_related("software").prefetch_related(
-                    "software__categories"
+                    Prefetch("software__categories", to_attr="indexed_categories")
                 ),
+                to_attr="indexed_software_relations",
             ),
-            "certifications__scheme",
+            Prefetch(
+                "certifications",
+                queryset=m.Certification.objects.select_related("scheme"),
+                to_attr="indexed_certifications",
+            ),
         ),
     ),
-    "software": (m.Software, software_document, ("categories", "relations__organisation")),
+    "software": (
+        m.Software,
+        software_document,
+        (
+            Prefetch("categories", to_attr="indexed_categories"),
+            Prefetch(
+                "relations",
+                queryset=m.SoftwareRelation.objects.select_related("organisation"),
+                to_attr="indexed_relations",
+            ),
+        ),
+    ),
     "offering": (
         m.Offering,
         offering_document,
