@@ -128,6 +128,10 @@ def test_the_relations_a_merge_moves_are_the_ones_the_tests_above_cover():
             "Reference.organisation",
             "Reference.partners",
             "SoftwareRelation.organisation",
+            # tests/tenders/test_conflicts.py
+            "TeamConflict.first",
+            "TeamConflict.second",
+            "Watch.organisation",
         ],
         "Software": [
             "Offering.software",

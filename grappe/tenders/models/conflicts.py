@@ -9,16 +9,20 @@ class TeamConflict(models.Model):
     """Two organisations that do not team up (a dispute, a shareholder link, a rival bid).
 
     Stored once per pair, the smaller id first, so that "A with B" and "B with A" are one row.
+    Merging two organisations moves their conflicts (a conflict between the two is dropped).
     """
 
     first = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="conflicts_as_first",
     )
     second = models.ForeignKey(
         Organisation,
         verbose_name=_("does not team up with"),
         on_delete=models.CASCADE,
-        related_name="+",
+        related_name="conflicts_as_second",
     )
     reason = models.CharField(
         _("reason"), max_length=300, blank=True, help_text=_("Seen by curators only.")
