@@ -1,9 +1,11 @@
 """A notice read from a file or pasted text becomes a Tender with lots and requirements.
 
 Each lot gets one capability requirement for its main CPV code (with the lot's own words as
-keywords) and one per additional CPV code: a lot asking for development, hosting and training is
-three things a team must cover. The notice's selection criteria follow: certifications (matched
-to a scheme of the index when its name is recognised), minimum turnover, staff and references.
+keywords, mandatory) and one per additional CPV code (with the code's label as keywords,
+optional but worth covering): a lot asking for development, hosting and training is three
+things a team should cover, the first of which it must. The notice's selection criteria
+follow: certifications (matched to a scheme of the index when its name is recognised), minimum
+turnover, staff and references.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from grappe.directory.models import CertificationScheme
 from grappe.search.text import fold
+from grappe.tenders.cpv import describe, label
 from grappe.tenders.models import Lot, Requirement, RequirementKind, Tender
 from grappe.tenders.notices import Lot as NoticeLot
 from grappe.tenders.notices import Notice, NoticeError, NoticeKind, to_jsonable
@@ -38,9 +41,14 @@ _KINDS = {
 
 def cpv_label(code: str, language: str = "fr") -> str:
     """The code with its label when the CPV list knows it, else the code alone."""
-    from grappe.tenders.cpv import describe
-
     return describe(code, language)
+
+
+def cpv_words(code: str) -> str:
+    """The French and English labels of a code: the words a member's offer is matched on when
+    the notice says nothing more about that code. An unlisted code gets none (an ancestor's
+    label, "business services", would match anything)."""
+    return " ".join(filter(None, (label(code, language) for language in ("fr", "en"))))
 
 
 @transaction.atomic
@@ -119,6 +127,10 @@ def derive_requirements(lot: Lot, selection: list[NoticeRequirement] = ()) -> li
                 kind=RequirementKind.CAPABILITY,
                 label=_clip(cpv_label(code), 500),
                 cpv_codes=[code],
+                keywords=cpv_words(code),
+                # Additional codes classify the purchase more than they select candidates: a
+                # team is better for covering them, not ruled out for missing one.
+                mandatory=False,
                 source="additional CPV code",
             )
         )

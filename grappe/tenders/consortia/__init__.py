@@ -9,7 +9,8 @@ only where i scores above 0 on r; Σ_i y_ir = 1 for each mandatory r some candid
 Σ turnover_i x_i ≥ min_turnover, same for staff and references, each divided by its threshold
 (and capped at 1 per member) so the coefficients stay in 0..1.
 Objective (`scoring`): maximise Σ score_ir y_ir (mandatory) + 0.3 Σ score_ir y_ir (optional)
-+ 0.01 Σ quality_i x_i - 0.02 Σ x_i: coverage first, fewer members when coverage is equal.
++ 0.01 Σ quality_i x_i - 0.1 Σ x_i: coverage first, and a member joins only when it adds
+clearly to it (fewer members when coverage is close).
 
 - Mandatory requirements no candidate covers are gaps: listed in `uncovered`, left out of the
   constraints, and in every team's `missing`; never shown as covered.

@@ -28,7 +28,9 @@ from .teams import Method, Role, Team, TeamMember, grouping_form
 W_MANDATORY = 1.0
 W_OPTIONAL = 0.3
 W_QUALITY = 0.01
-W_MEMBER = 0.02
+# Each member costs coordination: a member joins when it raises the coverage by more than 0.1
+# (a clearly better answer to a mandatory requirement, or an optional one answered above 0.33).
+W_MEMBER = 0.1
 TOLERANCE = 1e-9  # float slack when comparing normalised capacities and values
 
 THRESHOLDS = ("turnover", "staff", "references")

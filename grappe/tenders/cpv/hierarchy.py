@@ -17,15 +17,18 @@ Similarity of an offered code to a required one (`similarity`):
 | same code                                                     | 1.0        |
 | offered narrower (inside the required branch), any depth      | 0.95       |
 | offered broader by 1, 2, 3, 4, 5+ steps up the tree           | 0.8, 0.6, 0.4, 0.25, 0.15 |
-| siblings sharing 7, 6, 5, 4 significant digits               | 0.65, 0.55, 0.45, 0.3 |
-| siblings sharing only a group (3) or a division (2)           | 0.0        |
+| siblings sharing 7, 6, 5, 4, 3 significant digits            | 0.65, 0.55, 0.45, 0.3, 0.15 |
+| siblings sharing only a division (2)                          | 0.0        |
 | different divisions                                           | 0.0        |
 
 Why: a member whose offer is 72212000 (application software) fully answers a call for 72200000
 (software services), hence narrower ≈ same; a member who only declares the division 72000000
 may do what 72212000 asks, but that is weaker evidence the further apart the two codes are.
-Siblings count only from the class (4 digits) down: 72253000 (helpdesk) and 72254000 (testing)
-are related trades, 72250000 and 72310000 are not.
+Siblings count from the class (4 digits) down: 72253000 (helpdesk) and 72254000 (testing)
+are related trades; a shared group (3 digits) is a weak hint only (72230000 custom software
+development and 72212000 application programming are both software work, 72250000 and
+72310000 hardly), which the words of the offer must confirm before a requirement counts as
+covered; a shared division alone (72250000 and 72310000) counts for nothing.
 """
 
 import re
@@ -41,8 +44,8 @@ SAME_SIMILARITY = 1.0
 NARROWER_SIMILARITY = 0.95
 # Index d - 1 for an offered code d steps above the required one; the last value goes on.
 BROADER_SIMILARITY = (0.8, 0.6, 0.4, 0.25, 0.15)
-# Shared significant digits -> similarity; fewer than a class (4 digits) counts for nothing.
-SIBLING_SIMILARITY = {4: 0.3, 5: 0.45, 6: 0.55, 7: 0.65}
+# Shared significant digits -> similarity; a division alone (2 digits) counts for nothing.
+SIBLING_SIMILARITY = {3: 0.15, 4: 0.3, 5: 0.45, 6: 0.55, 7: 0.65}
 
 _CODE = re.compile(r"(\d{8})(?:-\d)?")
 # Per code: a few thousand codes exist. Per pair of codes: bounded, as a cached relation costs

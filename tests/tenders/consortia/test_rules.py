@@ -66,7 +66,7 @@ def test_best_team_takes_the_best_scores(method: str) -> None:
 
     assert best.keys == {1, 2, 3}
     assert answers(best) == {1: ["dev"], 2: ["hosting"], 3: ["training"]}
-    assert best.objective == pytest.approx(0.9 + 0.8 + 0.7 + 0.01 * 0.8 - 3 * 0.02)
+    assert best.objective == pytest.approx(0.9 + 0.8 + 0.7 + 0.01 * 0.8 - 3 * 0.1)
 
 
 @pytest.mark.parametrize("method", METHODS)
