@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from grappe.api import directory, errors, exports, search
+from grappe.api import directory, errors, exports, search, tenders
 from grappe.api.language import in_requested_language
 
 
@@ -17,11 +17,14 @@ api = GrappeAPI(
     title="Grappe API",
     version="1",
     description=(
-        "Read-only access to the index of a regional open-source ecosystem: organisations, "
-        "software, offerings, people, events, and the search over all of them. French by "
-        "default; `?lang=en` or an Accept-Language header for English. Errors answer "
-        '`{"detail": "...", "parameter": "..."}` with status 400, or `{"detail": "..."}` '
-        "with status 404."
+        "The index of a regional open-source ecosystem: organisations, software, offerings, "
+        "people, events, and the search over all of them; and calls for tenders, with the "
+        "members who can answer each lot and the teams they could form. Reading is public. "
+        "The one write, adding a call for tenders (`POST /api/tenders`), needs an account "
+        "with the permission to add them: a session of the site (with its CSRF token) or "
+        "HTTP Basic. French by default; `?lang=en` or an Accept-Language header for English. "
+        'Errors answer `{"detail": "...", "parameter": "..."}` with status 400, or '
+        '`{"detail": "..."}` with status 404.'
     ),
     urls_namespace="api",
     # No Swagger page: it loads its scripts from a CDN, and the OpenAPI document is enough.
@@ -32,3 +35,4 @@ api.add_decorator(in_requested_language, mode="view")
 api.add_router("", search.router)
 api.add_router("", exports.router)
 api.add_router("", directory.router)
+api.add_router("", tenders.router)

@@ -7,8 +7,9 @@ Only what the site shows publicly is here: no contact details without consent, n
 kept for curators.
 """
 
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Annotated, Any, Protocol
+from uuid import UUID
 
 from django.db import models
 from django.utils import timezone
@@ -541,3 +542,159 @@ class ErrorOut(Schema):
 
 class NotFoundOut(Schema):
     detail: str
+
+
+class DeniedOut(Schema):
+    """401: no credentials, or wrong ones; 403: not allowed (or no CSRF token with a session)."""
+
+    detail: str
+
+
+class NoticeErrorOut(ErrorOut):
+    """A notice refused: `code` says why for a program (`malformed_xml`, `award_notice`, ...)."""
+
+    code: str = ""
+
+
+# Calls for tenders: the shapes of grappe.tenders.exporting, which the site's downloads share.
+# Amounts are decimal strings, exact ("300000", "1234.5"); counts are integers. Evidence items
+# are objects with `kind`, `text` (a sentence in the response's language) and the structured
+# fields behind the sentence (see docs/api.md).
+
+Amount = Annotated[str, Field(description="A decimal amount as a string, exact: “300000”.")]
+EvidenceOut = dict[str, Any]
+
+
+class RequirementOut(Schema):
+    key: str = Field(description="How matches and teams name this requirement (“r12”).")
+    kind: str = Field(
+        description="capability, certification, turnover, staff, references or other."
+    )
+    label: str
+    text: str = Field(description="The sentence of the notice it was read from.")
+    cpv_codes: list[str]
+    keywords: str
+    certification: str | None = Field(description="The certification scheme's slug.")
+    threshold: Amount | None
+    mandatory: bool
+    source: str = Field(description="Where in the notice it was read.")
+
+
+class LotOut(Schema):
+    id: str = Field(description="The lot as the notice numbers it (“1”, “LOT-0001”).")
+    title: str
+    description: str
+    cpv_main: str | None
+    cpv_additional: list[str]
+    nuts: list[str]
+    estimated_value: Amount | None
+    currency: str | None
+    duration: str | None = Field(description="As the notice gives it: “36 MONTH”.")
+    deadline: datetime | None
+    requirements: list[RequirementOut]
+
+
+class TenderOut(Schema):
+    id: UUID
+    title: str
+    description: str
+    buyer: str
+    reference: str = Field(description="The buyer's reference for the procedure.")
+    notice_id: str
+    source_format: str = Field(description="eforms, boamp-xml, boamp-json or text.")
+    deadline: datetime | None = Field(description="Submission deadline, in the site's zone.")
+    nuts: list[str]
+    grouping_form: str = Field(description="What the notice says about groups, as written.")
+    warnings: list[str] = Field(description="What the reader noticed and could not use.")
+    lots: list[LotOut]
+
+
+class RequirementScoreOut(Schema):
+    requirement: str
+    score: float = Field(description="0 to 1.")
+    covered: bool
+    evidence: list[EvidenceOut]
+
+
+class MemberMatchOut(Schema):
+    organisation: str = Field(description="The organisation's slug.")
+    name: str
+    score: float = Field(description="0 to 1: the mean over the requirements, plus geography.")
+    can_lead: bool
+    departement: str | None
+    turnover: Amount | None
+    turnover_year: int | None
+    staff: int | None
+    references: int = Field(description="Recent references in the lot's CPV branches.")
+    geography: EvidenceOut | None
+    requirements: list[RequirementScoreOut]
+
+
+class LotMatchesOut(Schema):
+    lot: str
+    deadline: date = Field(description="Certifications must be valid on this day.")
+    members_considered: int
+    gaps: list[str] = Field(description="Mandatory requirements no member covers.")
+    members: list[MemberMatchOut]
+
+
+class TenderMatchesOut(Schema):
+    tender: UUID
+    lots: list[LotMatchesOut]
+
+
+class TeamMemberOut(Schema):
+    organisation: str
+    name: str
+    role: str = Field(description="lead, co_contractor or subcontractor.")
+    role_label: str
+    answers: list[str] = Field(description="The requirements this member answers for the team.")
+
+
+class MatrixCellOut(Schema):
+    organisation: str
+    answers: bool
+    covered: bool
+    score: float
+    evidence: list[EvidenceOut]
+
+
+class MatrixRowOut(Schema):
+    requirement: str
+    label: str
+    members: list[MatrixCellOut]
+
+
+class TeamOut(Schema):
+    rank: int
+    form: str = Field(description="sole, joint, joint_lead_liable or joint_and_several.")
+    form_label: str
+    objective: float
+    method: str
+    covered: list[str]
+    missing: list[str]
+    totals: dict[str, Amount | int]
+    thresholds_met: dict[str, bool]
+    shortfall: dict[str, Amount | int]
+    members: list[TeamMemberOut]
+    matrix: list[MatrixRowOut] = Field(description="Requirement × member coverage.")
+
+
+class GapOut(Schema):
+    requirement: str
+    label: str
+
+
+class LotTeamsOut(Schema):
+    lot: str
+    method: str = Field(description="exact or greedy.")
+    seconds: float
+    candidates: int
+    gaps: list[GapOut]
+    notes: list[str] = Field(description="What the optimiser could not do, in English.")
+    teams: list[TeamOut]
+
+
+class TenderTeamsOut(Schema):
+    tender: UUID
+    lots: list[LotTeamsOut]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -47,7 +49,7 @@ def tender_as_dict(tender: Tender) -> dict[str, Any]:
         "reference": tender.reference,
         "notice_id": tender.notice_id,
         "source_format": tender.source_format,
-        "deadline": tender.deadline.isoformat() if tender.deadline else None,
+        "deadline": _moment(tender.deadline),
         "nuts": tender.nuts,
         "grouping_form": tender.grouping_form,
         "warnings": tender.warnings,
@@ -66,7 +68,7 @@ def lot_as_dict(lot: Lot) -> dict[str, Any]:
         "estimated_value": _money(lot.estimated_value),
         "currency": lot.currency or None,
         "duration": lot.duration or None,
-        "deadline": lot.deadline.isoformat() if lot.deadline else None,
+        "deadline": _moment(lot.deadline),
         "requirements": [requirement_as_dict(r) for r in lot.requirements.all()],
     }
 
@@ -230,6 +232,12 @@ def teams_csv(tender: Tender, all_teams: list[LotTeams]) -> str:
                         ]
                     )
     return out.getvalue()
+
+
+def _moment(value: datetime | None) -> str | None:
+    """In the site's time zone: the same instant reads the same whether just stored (in the
+    zone it was read in) or loaded back from the database (in UTC)."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def _money(value: Decimal | int | None) -> str | int | None:
