@@ -97,10 +97,7 @@ def run_quality() -> dict:
             mandatory = [r.key for r in matches.scored if r.mandatory]
             best = lot_teams.teams[0].team if lot_teams.teams else None
             covered = [key for key in mandatory if best and key in best.covered]
-            lead = next(
-                (m.member.slug for member, m in lot_teams.teams[0].members if member.role == "lead"),
-                None,
-            ) if lot_teams.teams else None  # fmt: skip
+            lead = lot_teams.teams[0].lead.member.slug if lot_teams.teams else None
             teams.append(
                 {
                     "case": case.name,
@@ -145,7 +142,8 @@ def run_scale(size: int) -> dict:
         started = time.perf_counter()
         lot_teams = teams_for_lot(lot, matches=matches)
         team_times.append(time.perf_counter() - started)
-        methods[lot_teams.result.method] = methods.get(lot_teams.result.method, 0) + 1
+        if lot_teams.teams:  # a lot nobody covers has no method to speak of
+            methods[lot_teams.result.method] = methods.get(lot_teams.result.method, 0) + 1
         problem = team_problem(matches)
         if len(problem.candidates) >= EXACT_CANDIDATES:
             best = sorted(problem.candidates, key=lambda c: -c.quality)[:EXACT_CANDIDATES]
