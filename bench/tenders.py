@@ -97,7 +97,8 @@ def run_quality() -> dict:
             mandatory = [r.key for r in matches.scored if r.mandatory]
             best = lot_teams.teams[0].team if lot_teams.teams else None
             covered = [key for key in mandatory if best and key in best.covered]
-            lead = lot_teams.teams[0].lead.member.slug if lot_teams.teams else None
+            leader = lot_teams.teams[0].lead if lot_teams.teams else None
+            lead = leader.member.slug if leader else None
             teams.append(
                 {
                     "case": case.name,

@@ -4,7 +4,8 @@ Per requirement and member, a score in 0..1:
 - capability (what the work is): the CPV hierarchy between the codes the lot asks for and the
   codes of the member's offerings and references (same code, narrower, broader, siblings), and
   a lexical match of the lot's words against the member's texts (BM25 over offerings and
-  references, scaled by the information the query carries so that a weak match stays weak).
+  references, relative to the best match in the cluster, and scaled down below a minimum of
+  matched information so that a weak match stays weak).
   55 % CPV and 45 % words when the requirement has both; covered from 0.4;
 - certification: a certificate of the scheme valid on the lot's submission deadline (1 or 0;
   an expired or not-yet-valid one is shown as such);
@@ -35,9 +36,10 @@ from grappe.tenders.models import Lot, Requirement, RequirementKind
 CPV_WEIGHT = 0.55
 TEXT_WEIGHT = 0.45
 COVERED_FROM = 0.4
-# Matching this share of a query's information (idf-weighted) earns full marks for words: a
-# lot's description says more than any one offering does.
-TEXT_SATURATION = 0.35
+# Words score relative to the unit that matches the lot's words best, once a unit matches this
+# much BM25 (about two rare words, or four common ones): below it, a unit's words are a hint,
+# not evidence, so a lot nobody in the cluster does gets no strong match by chance.
+TEXT_EVIDENCE = 8.0
 QUERY_TERMS = 60  # the most informative words of a long description are enough
 SUGGESTED_CPV_DISCOUNT = 0.85  # codes suggested from a text are weaker than declared ones
 REFERENCE_DISCOUNT = 0.95  # done once for someone is as good as offered, almost
@@ -260,9 +262,12 @@ def _capability(pool: Pool, requirement: Requirement) -> tuple[np.ndarray, dict[
     terms, words_of = _query(requirement, pool)
     text_unit = np.zeros(len(pool.units))
     if terms:
-        information = sum(pool.idf(term) for term in terms)
         raw = pool.lexical_scores(terms)
-        text_unit = np.minimum(1.0, raw / (TEXT_SATURATION * information))
+        best = float(raw.max()) if len(raw) else 0.0
+        if best > 0:
+            # Relative to the best unit (a long description is never matched whole), and
+            # scaled down until a unit matches enough information to be evidence at all.
+            text_unit = (raw / best) * np.minimum(1.0, raw / TEXT_EVIDENCE)
     cpv_member = np.zeros(count)
     text_member = np.zeros(count)
     np.maximum.at(cpv_member, owner, cpv_unit)
@@ -321,7 +326,9 @@ def _query(requirement: Requirement, pool: Pool) -> tuple[list[str], dict[str, s
     for word in words(text):
         for term in analyse(word):
             words_of.setdefault(term, word.lower())
-    terms = sorted(words_of, key=lambda term: -pool.idf(term))[:QUERY_TERMS]
+    # Words no member uses cannot match: the most informative of the others are the query.
+    known = [term for term in words_of if term in pool.document_frequency]
+    terms = sorted(known, key=lambda term: (-pool.idf(term), term))[:QUERY_TERMS]
     return terms, words_of
 
 

@@ -41,6 +41,7 @@ from grappe.tenders.notices.reading import (
 )
 
 TITLE_LENGTH = 300
+DESCRIPTION_LENGTH = 4000
 _PARIS = ZoneInfo("Europe/Paris")
 _FRENCH_MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
@@ -133,6 +134,14 @@ _BUYER = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _SIRET = re.compile(r"\bSIRE[TN]\b\s*(?:n[°º]\s*)?:?\s*(?P<number>\d(?:[\s.]?\d){8,13})")
+# A notice pasted from a buyer's page often starts with the buyer's name alone on its line.
+_BUYER_FIRST_LINE = re.compile(
+    r"(?P<name>(?:commune|ville|d[ée]partement|r[ée]gion|communaut[ée]|m[ée]tropole|syndicat"
+    r"|centre\s+hospitalier|chu\b|groupement\s+hospitalier|universit[ée]|conseil"
+    r"|[ée]tablissement|office|agglom[ée]ration|city|county|region|university|hospital)"
+    r"[^\n:]{0,150})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _TITLE = re.compile(
     r"^\s*(?:objet(?:\s+du\s+march[ée]|\s+de\s+la\s+consultation|\s+de\s+l['’]accord-cadre)?"
     r"|intitul[ée](?:\s+du\s+march[ée])?|titre|title|subject(?:\s+matter)?"
@@ -254,8 +263,14 @@ def parse_text(text: str, source: str = "text") -> Notice:
     has_lots = bool(drafts)
     if not drafts:
         drafts = {"1": _LotDraft("1", notice.title)}
+    notice.description = _description(
+        [p for p in general if clean(p.text) and clean(p.text) != notice.title]
+    )
     for draft in drafts.values():
         lot = Lot(id=draft.number, title=draft.title)
+        lot.description = _description([p for p in draft.paragraphs if not p.title]) or (
+            notice.description if not has_lots else None
+        )
         lot.cpv_main, lot.cpv_additional = _cpv_codes(draft.paragraphs)
         if lot.cpv_main is None:
             lot.cpv_main, lot.cpv_additional = notice.cpv_main, list(notice.cpv_additional)
@@ -363,8 +378,15 @@ def _title(paragraphs: list[_Paragraph]) -> str | None:
     return None
 
 
+def _description(paragraphs: list[_Paragraph]) -> str | None:
+    """The paragraphs as written, joined: what the lot is about, in the buyer's words (the
+    words members' offers are matched on)."""
+    text = "\n".join(clean(p.text) for p in paragraphs if clean(p.text))
+    return text[:DESCRIPTION_LENGTH] or None
+
+
 def _buyer(text: str) -> Organisation | None:
-    match = _BUYER.search(text)
+    match = _BUYER.search(text) or _BUYER_FIRST_LINE.match(text.lstrip())
     siret = _SIRET.search(text)
     if not match and not siret:
         return None
@@ -506,9 +528,13 @@ def _requirements(paragraphs: list[_Paragraph], notice: Notice, source: str) -> 
     """Sentence by sentence; under a lot header to that lot, else to the lots it names."""
     lots_by_number = {lot.id: lot for lot in notice.lots}
     for paragraph in paragraphs:
-        if paragraph.criteria or paragraph.title or _DEADLINES[0].search(paragraph.text):
+        # The object of the contract says what is bought, not what a candidate must show:
+        # "hébergement certifié HDS" there is the subject, repeated by the criteria if required.
+        if paragraph.criteria or paragraph.title or _TITLE.match(paragraph.text):
             continue
         for item in phrases.split_items(paragraph.text):
+            if _DEADLINES[0].search(item):
+                continue  # the deadline's sentence, not a requirement
             obliges = phrases.looks_like_requirement(item)
             # A bare mention ("références", "certification") counts only in a sentence that
             # obliges a candidate; a threshold or a named certification counts anywhere.
