@@ -97,8 +97,8 @@ def store_notice(notice: Notice, *, user=None) -> Tender:
             cpv_additional=_unique(notice_lot.cpv_additional or notice.cpv_additional),
             nuts=_unique(notice_lot.nuts),
             estimated_value=notice_lot.estimated_value,
-            currency=notice_lot.currency or "",
-            duration=_duration(notice_lot),
+            currency=(notice_lot.currency or "")[:3],
+            duration=_clip(_duration(notice_lot), 50),
             deadline=as_datetime(notice_lot.submission_deadline),
         )
         derive_requirements(lot, notice_lot.requirements)

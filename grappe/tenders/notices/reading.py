@@ -83,7 +83,13 @@ def parse_xml(content: bytes, source: str) -> Element:
 
 
 def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without a byte order mark), else Windows-1252 as old exports use."""
+    """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark (as Windows
+    editors save), else Windows-1252 as old exports use."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -107,6 +113,9 @@ def parse_json(content: bytes, source: str) -> Any:
         ) from error
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean(text: str | None) -> str | None:
     """Whitespace collapsed; None for nothing.
 
@@ -115,7 +124,8 @@ def clean(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    collapsed = _SPACES.sub(" ", str(text).replace("\u0092", "’")).strip()
+    text = _CONTROL.sub("", str(text).replace("\u0092", "’"))  # no database stores a NUL
+    collapsed = _SPACES.sub(" ", text).strip()
     return collapsed or None
 
 

@@ -235,7 +235,15 @@ class _LotDraft:
 def parse(content: bytes, source: str) -> Notice:
     """A notice from pasted text."""
     check_content(content, source)
-    return parse_text(decode_text(content), source)
+    text = decode_text(content)
+    if "\x00" in text:
+        raise NoticeError(
+            "the file is binary (it holds NUL characters): paste the notice's text, or give "
+            "its XML or JSON file",
+            code="binary",
+            source=source,
+        )
+    return parse_text(text, source)
 
 
 def parse_text(text: str, source: str = "text") -> Notice:

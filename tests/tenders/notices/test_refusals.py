@@ -4,6 +4,7 @@ XML carrying entities, oversized and empty files, unknown formats."""
 import pytest
 
 from grappe.tenders.notices import MAX_NOTICE_BYTES, NoticeError, boamp_xml, eforms, read_notice
+from tests.conftest import shared_data
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -114,3 +115,27 @@ def test_json_of_another_kind_is_refused_naming_its_keys():
 def test_a_decp_file_with_an_unknown_part_is_refused():
     error = refusal(b'{"marches": {"marche": [], "avenant": []}}', "decp.json")
     assert "avenant" in error.reason
+
+
+def test_a_binary_file_given_as_text_is_refused():
+    with pytest.raises(NoticeError, match="binary") as caught:
+        read_notice(b"Lot 1 : h\x00\x00bergement CPV 72415000", "notice.txt")
+    assert caught.value.code == "binary"
+
+
+def test_control_characters_never_reach_what_is_read():
+    """PostgreSQL refuses a NUL in text: a JSON escape must not smuggle one into a tender."""
+    path = shared_data("procurement/decp/marches_avec_modifications.json")
+    content = path.read_text(encoding="utf-8").replace('"objet": "', '"objet": "\\u0000', 1)
+    assert "\\u0000" in content
+
+    records = read_notice(content.encode(), path.name)
+
+    assert records[0].title == "envoi pour Json test 1"
+    assert "\x00" not in repr(records)
+
+
+def test_a_utf16_text_with_its_byte_order_mark_is_read():
+    text = "Objet : hébergement Nextcloud\nCPV : 72415000-2\n"
+    notice = read_notice(text.encode("utf-16"), "notice.txt")
+    assert notice.title == "hébergement Nextcloud"
