@@ -91,3 +91,18 @@ def test_the_command_parses_and_stores(demo, tmp_path, capsys):
 
     tender = Tender.objects.get()
     assert str(tender.public_id) in capsys.readouterr().out
+
+
+def test_suggested_cpv_codes_are_listed_then_applied(demo, capsys):
+    from grappe.directory.models import Offering
+
+    offering = Offering.objects.exclude(kind="machine").filter(title__icontains="Nextcloud")[0]
+    offering.cpv_codes = []
+    offering.save()
+
+    call_command("tender", "suggest-cpv")
+    assert f"{offering.slug}: 72" in capsys.readouterr().out
+    call_command("tender", "suggest-cpv", "--apply")
+
+    offering.refresh_from_db()
+    assert offering.cpv_codes and offering.cpv_codes[0].startswith("72")

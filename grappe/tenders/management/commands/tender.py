@@ -1,11 +1,15 @@
-"""grappe tender parse PATH [--json] | add PATH | awards PATH [--dry-run]"""
+"""grappe tender parse PATH [--json] | add PATH | awards PATH [--dry-run]
+| suggest-cpv [--apply] [--limit N]"""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from grappe.directory.models import Offering
+from grappe.directory.models.offerings import OfferingKind
 from grappe.tenders.awards import import_awards, records_of
+from grappe.tenders.cpv.suggest import suggest
 from grappe.tenders.notices import Notice, NoticeError, read_notice, to_jsonable
 from grappe.tenders.notices.cli import read_path, summary
 from grappe.tenders.storing import store_notice
@@ -26,8 +30,20 @@ class Command(BaseCommand):
         )
         awards.add_argument("path", type=Path)
         awards.add_argument("--dry-run", action="store_true", help="Report, save nothing.")
+        suggest = actions.add_parser(
+            "suggest-cpv",
+            help="List CPV codes suggested for offerings that have none (matching uses them).",
+        )
+        suggest.add_argument(
+            "--apply", action="store_true", help="Store the best suggestion on each offering."
+        )
+        suggest.add_argument("--limit", type=int, default=2, help="Suggestions per offering.")
 
-    def handle(self, *args, action: str, path: Path, **options) -> None:
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "suggest-cpv":
+            self.suggest_cpv(apply=options["apply"], limit=options["limit"])
+            return
+        path: Path = options["path"]
         try:
             result = read_notice(read_path(path), path.name)
         except NoticeError as error:
@@ -71,3 +87,22 @@ class Command(BaseCommand):
         self.stdout.write(report.as_text())
         if not report.ok:
             raise CommandError("some awards were rejected")
+
+    def suggest_cpv(self, *, apply: bool, limit: int) -> None:
+        """Curators review what matching would guess for offerings without CPV codes, and
+        store it when it is right (an offering's own codes always win over a guess)."""
+        offerings = Offering.objects.filter(cpv_codes=[]).exclude(kind=OfferingKind.MACHINE)
+        stored = 0
+        for offering in offerings.order_by("organisation__name", "title"):
+            found = suggest(f"{offering.title} {offering.description_fr}", limit=limit)
+            if not found:
+                self.stdout.write(f"{offering.slug}: no suggestion")
+                continue
+            codes = ", ".join(f"{s.code} {s.label_fr} ({s.score:.1f})" for s in found)
+            self.stdout.write(f"{offering.slug}: {codes}")
+            if apply:
+                offering.cpv_codes = [found[0].code]
+                offering.save(update_fields=["cpv_codes", "updated_at"])
+                stored += 1
+        if apply:
+            self.stdout.write(f"{stored} offering(s) now carry their best suggestion.")
