@@ -187,19 +187,20 @@ def match_lot(lot: Lot, *, pool: Pool | None = None, limit: int | None = 50) -> 
     scored = [r for r in requirements if r.covered_by_one]
     count = len(pool.members)
     table = np.zeros((len(scored), count))
-    best_units: list[dict[int, tuple]] = []
+    parts: list[_Parts | None] = []
     for row, requirement in enumerate(scored):
         if requirement.kind == RequirementKind.CERTIFICATION:
             table[row] = _certified(pool, requirement, deadline)
-            best_units.append({})
+            parts.append(None)
         else:
-            table[row], best = _capability(pool, requirement)
-            best_units.append(best)
+            table[row], found = _capability(pool, requirement)
+            parts.append(found)
     weights = np.array([1.0 if r.mandatory else 0.5 for r in scored]) if scored else None
     base = (weights @ table) / weights.sum() if scored else np.zeros(count)
-    proximity = np.array(
-        [geography.proximity(member.departement, nuts) or 0.0 for member in pool.members]
-    )
+    near_by_departement = {
+        code: geography.proximity(code, nuts) or 0.0 for code in set(_arrays(pool).departements)
+    }
+    proximity = np.array([near_by_departement[code] for code in _arrays(pool).departements])
     total = base * (1 - GEOGRAPHY_WEIGHT) + proximity * GEOGRAPHY_WEIGHT * (base > 0)
     order = [i for i in np.argsort(-total, kind="stable") if base[i] > 0]
     if limit is not None:
@@ -211,7 +212,11 @@ def match_lot(lot: Lot, *, pool: Pool | None = None, limit: int | None = 50) -> 
         member = pool.members[index]
         results = {
             requirement.key: _explain(
-                pool, member, requirement, table[row, index], best_units[row].get(index), deadline
+                member,
+                requirement,
+                table[row, index],
+                parts[row].best(pool, member) if parts[row] and table[row, index] > 0 else None,
+                deadline,
             )
             for row, requirement in enumerate(scored)
         }
@@ -243,22 +248,52 @@ def _deadline_day(lot: Lot) -> date:
     return timezone.localdate(deadline) if deadline else timezone.localdate()
 
 
-def _capability(pool: Pool, requirement: Requirement) -> tuple[np.ndarray, dict[int, tuple]]:
-    """Per member: the score, and the best (cpv unit, cpv result, words unit, words) behind it."""
+@dataclass
+class _Parts:
+    """What a capability score was made of, per unit: kept so that the evidence is looked up
+    for the members shown only, not for every member of a 10,000-member pool."""
+
+    required: list[str]
+    cpv_unit: np.ndarray
+    text_unit: np.ndarray
+    terms: list[str]
+    words_of: dict[str, str]
+
+    def best(self, pool: Pool, member: Member) -> tuple | None:
+        """The unit best on each part (the other part breaking ties), for the evidence."""
+        units = member.units
+        if not units:
+            return None
+        cpv_best = max(units, key=lambda u: (self.cpv_unit[u], self.text_unit[u]))
+        text_best = max(units, key=lambda u: (self.text_unit[u], self.cpv_unit[u]))
+        cpv = None
+        if self.cpv_unit[cpv_best] > 0:
+            unit = pool.units[cpv_best]
+            value, wanted, code = max(
+                (similarity(wanted, code), wanted, code)
+                for code in unit.cpv_codes
+                for wanted in self.required
+            )
+            match = (wanted, value, relation(wanted, code).kind.value, code)
+            cpv = (unit, match, self.cpv_unit[cpv_best])
+        text = None
+        if self.text_unit[text_best] > 0:
+            unit = pool.units[text_best]
+            text = (unit, _matched_words(unit, self.terms, self.words_of))
+        return cpv, text
+
+
+def _capability(pool: Pool, requirement: Requirement) -> tuple[np.ndarray, _Parts]:
+    """Per member: the score; and its parts per unit, for the evidence."""
     count = len(pool.members)
-    owner = _owners(pool)
+    arrays = _arrays(pool)
     cpv_unit = np.zeros(len(pool.units))
-    matches: dict[int, tuple] = {}
-    if requirement.cpv_codes:
-        similarity = _cpv_table(pool, requirement.cpv_codes)
-        for position, unit in enumerate(pool.units):
-            best = max((similarity[code] for code in unit.cpv_codes), default=None, key=_sim)
-            if best is not None and best[1] > 0:
-                factor = SUGGESTED_CPV_DISCOUNT if unit.cpv_suggested else 1.0
-                if unit.kind == "reference":
-                    factor *= REFERENCE_DISCOUNT
-                cpv_unit[position] = best[1] * factor
-                matches[position] = best
+    if requirement.cpv_codes and len(arrays.pair_unit):
+        similarities = np.array(
+            [max(similarity(w, code) for w in requirement.cpv_codes) for code in arrays.codes]
+        )
+        weighted = similarities[arrays.pair_code] * arrays.pair_factor
+        np.maximum.at(cpv_unit, arrays.pair_unit, weighted)
     terms, words_of = _query(requirement, pool)
     text_unit = np.zeros(len(pool.units))
     if terms:
@@ -270,51 +305,63 @@ def _capability(pool: Pool, requirement: Requirement) -> tuple[np.ndarray, dict[
             text_unit = (raw / best) * np.minimum(1.0, raw / TEXT_EVIDENCE)
     cpv_member = np.zeros(count)
     text_member = np.zeros(count)
-    np.maximum.at(cpv_member, owner, cpv_unit)
-    np.maximum.at(text_member, owner, text_unit)
+    np.maximum.at(cpv_member, arrays.owners, cpv_unit)
+    np.maximum.at(text_member, arrays.owners, text_unit)
     if requirement.cpv_codes and terms:
         score = CPV_WEIGHT * cpv_member + TEXT_WEIGHT * text_member
     elif requirement.cpv_codes:
         score = cpv_member
     else:
         score = text_member
-    best: dict[int, tuple] = {}
-    for member_index in np.nonzero(score)[0]:
-        units = pool.members[member_index].units
-        # The evidence shown is the unit best on each part, the other part breaking ties.
-        cpv_best = max(units, key=lambda u: (cpv_unit[u], text_unit[u])) if units else None
-        text_best = max(units, key=lambda u: (text_unit[u], cpv_unit[u])) if units else None
-        best[int(member_index)] = (
-            (pool.units[cpv_best], matches.get(cpv_best), cpv_unit[cpv_best])
-            if cpv_best is not None and cpv_unit[cpv_best] > 0
-            else None,
-            (pool.units[text_best], _matched_words(pool.units[text_best], terms, words_of))
-            if text_best is not None and text_unit[text_best] > 0
-            else None,
-        )
-    return score, best
+    return score, _Parts(list(requirement.cpv_codes), cpv_unit, text_unit, terms, words_of)
 
 
-def _sim(result: tuple) -> float:
-    return result[1]
+@dataclass
+class _Arrays:
+    """The pool as arrays, built once per pool: who owns each unit, each (unit, code) pair with
+    the weight of its code (suggested codes and references count a little less), and the
+    holders of each certification scheme."""
+
+    owners: np.ndarray
+    codes: list[str]
+    pair_unit: np.ndarray
+    pair_code: np.ndarray
+    pair_factor: np.ndarray
+    holders: dict[int, list[tuple[int, date | None, date | None]]]
+    departements: list[str]
 
 
-def _owners(pool: Pool) -> np.ndarray:
-    owners = getattr(pool, "_owners", None)
-    if owners is None:
-        owners = np.array([unit.member for unit in pool.units], dtype=np.int64)
-        pool._owners = owners  # type: ignore[attr-defined]
-    return owners
-
-
-def _cpv_table(pool: Pool, required: list[str]) -> dict[str, tuple]:
-    """For every code the pool's units use: the best (required code, similarity, relation)."""
-    codes = {code for unit in pool.units for code in unit.cpv_codes}
-    table = {}
-    for code in codes:
-        value, wanted = max((similarity(wanted, code), wanted) for wanted in required)
-        table[code] = (wanted, value, relation(wanted, code).kind.value, code)
-    return table
+def _arrays(pool: Pool) -> _Arrays:
+    found = getattr(pool, "_arrays", None)
+    if found is not None:
+        return found
+    codes: dict[str, int] = {}
+    pair_unit, pair_code, pair_factor = [], [], []
+    for position, unit in enumerate(pool.units):
+        factor = SUGGESTED_CPV_DISCOUNT if unit.cpv_suggested else 1.0
+        if unit.kind == "reference":
+            factor *= REFERENCE_DISCOUNT
+        for code in unit.cpv_codes:
+            pair_unit.append(position)
+            pair_code.append(codes.setdefault(code, len(codes)))
+            pair_factor.append(factor)
+    holders: dict[int, list[tuple[int, date | None, date | None]]] = {}
+    for index, member in enumerate(pool.members):
+        for held in member.certifications:
+            holders.setdefault(held.scheme_id, []).append(
+                (index, held.valid_from, held.valid_until)
+            )
+    found = _Arrays(
+        owners=np.array([unit.member for unit in pool.units], dtype=np.int64),
+        codes=list(codes),
+        pair_unit=np.array(pair_unit, dtype=np.int64),
+        pair_code=np.array(pair_code, dtype=np.int64),
+        pair_factor=np.array(pair_factor),
+        holders=holders,
+        departements=[member.departement for member in pool.members],
+    )
+    pool._arrays = found  # type: ignore[attr-defined]
+    return found
 
 
 def _query(requirement: Requirement, pool: Pool) -> tuple[list[str], dict[str, str]]:
@@ -338,17 +385,15 @@ def _matched_words(unit: Unit, terms: list[str], words_of: dict[str, str]) -> li
 
 def _certified(pool: Pool, requirement: Requirement, deadline: date) -> np.ndarray:
     scores = np.zeros(len(pool.members))
-    for index, member in enumerate(pool.members):
-        if any(
-            held.scheme_id == requirement.scheme_id and held.valid_on(deadline)
-            for held in member.certifications
+    for index, valid_from, valid_until in _arrays(pool).holders.get(requirement.scheme_id, ()):
+        if (valid_from is None or valid_from <= deadline) and (
+            valid_until is None or deadline <= valid_until
         ):
             scores[index] = 1.0
     return scores
 
 
 def _explain(
-    pool: Pool,
     member: Member,
     requirement: Requirement,
     score: float,
