@@ -77,7 +77,7 @@ def requirement_as_dict(requirement: Requirement) -> dict[str, Any]:
     return {
         "key": requirement.key,
         "kind": requirement.kind,
-        "label": requirement.label,
+        "label": requirement.display_label,
         "text": requirement.text,
         "cpv_codes": requirement.cpv_codes,
         "keywords": requirement.keywords,
@@ -167,7 +167,7 @@ def team_as_dict(proposed: ProposedTeam, rank: int) -> dict[str, Any]:
         "matrix": [
             {
                 "requirement": requirement.key,
-                "label": requirement.label,
+                "label": requirement.display_label,
                 "members": [
                     {
                         "organisation": match.member.slug,
@@ -193,7 +193,7 @@ def teams_as_dict(lot_teams: LotTeams) -> dict[str, Any]:
         "method": result.method,
         "seconds": round(result.seconds, 4),
         "candidates": result.candidates_considered,
-        "gaps": [{"requirement": r.key, "label": r.label} for r in lot_teams.gaps],
+        "gaps": [{"requirement": r.key, "label": r.display_label} for r in lot_teams.gaps],
         "notes": result.notes,
         "teams": [team_as_dict(team, rank) for rank, team in enumerate(lot_teams.teams, 1)],
     }
@@ -225,7 +225,7 @@ def teams_csv(tender: Tender, all_teams: list[LotTeams]) -> str:
                             match.member.name,
                             str(member.role),
                             "yes" if cell.answers else "no",
-                            requirement.label,
+                            requirement.display_label,
                             "yes" if result and result.covered else "no",
                             f"{result.score:.2f}" if result else "0.00",
                             " | ".join(e.describe() for e in result.evidence) if result else "",

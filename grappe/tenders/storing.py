@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from grappe.directory.models import CertificationScheme
 from grappe.search.text import fold
-from grappe.tenders.cpv import describe, label
+from grappe.tenders.cpv import label
 from grappe.tenders.models import Lot, Requirement, RequirementKind, Tender
 from grappe.tenders.notices import Lot as NoticeLot
 from grappe.tenders.notices import Notice, NoticeError, NoticeKind, to_jsonable
@@ -37,11 +36,6 @@ _KINDS = {
     NoticeRequirementKind.STAFF: RequirementKind.STAFF,
     NoticeRequirementKind.OTHER: RequirementKind.OTHER,
 }
-
-
-def cpv_label(code: str, language: str = "fr") -> str:
-    """The code with its label when the CPV list knows it, else the code alone."""
-    return describe(code, language)
 
 
 def cpv_words(code: str) -> str:
@@ -113,7 +107,7 @@ def derive_requirements(lot: Lot, selection: list[NoticeRequirement] = ()) -> li
         rows.append(
             Requirement(
                 kind=RequirementKind.CAPABILITY,
-                label=_clip(lot.title or cpv_label(lot.cpv_main), 500),
+                label=_clip(lot.title, 500),
                 cpv_codes=[lot.cpv_main] if lot.cpv_main else [],
                 keywords=words,
                 source="main CPV code and the lot's title and description",
@@ -125,7 +119,7 @@ def derive_requirements(lot: Lot, selection: list[NoticeRequirement] = ()) -> li
         rows.append(
             Requirement(
                 kind=RequirementKind.CAPABILITY,
-                label=_clip(cpv_label(code), 500),
+                label="",  # said in the reader's language from the code (display_label)
                 cpv_codes=[code],
                 keywords=cpv_words(code),
                 # Additional codes classify the purchase more than they select candidates: a
@@ -192,19 +186,17 @@ def _squash(text: str) -> str:
 
 
 def _requirement_label(item: NoticeRequirement, scheme: CertificationScheme | None) -> str:
+    """The buyer's words where they name something; empty where a wording is made from the
+    kind and the threshold in the reader's language (Requirement.display_label)."""
     if item.kind == NoticeRequirementKind.CERTIFICATION and scheme is not None:
-        return scheme.name
-    if item.threshold is not None and item.kind == NoticeRequirementKind.MINIMUM_TURNOVER:
-        return f"CA ≥ {_amount(item.threshold)} {item.unit or 'EUR'}"
-    if item.threshold is not None and item.kind == NoticeRequirementKind.STAFF:
-        return f"≥ {_amount(item.threshold)} staff"
-    if item.threshold is not None and item.kind == NoticeRequirementKind.REFERENCES:
-        return f"≥ {_amount(item.threshold)} references"
+        return ""
+    if item.threshold is not None and item.kind in (
+        NoticeRequirementKind.MINIMUM_TURNOVER,
+        NoticeRequirementKind.STAFF,
+        NoticeRequirementKind.REFERENCES,
+    ):
+        return ""
     return item.subject or item.text or str(item.kind)
-
-
-def _amount(value: Decimal) -> str:
-    return f"{value:,.0f}".replace(",", " ")
 
 
 def as_datetime(value: datetime | date | None) -> datetime | None:
@@ -230,6 +222,8 @@ def _duration(lot: NoticeLot) -> str:
 
 
 def _unique_lot_id(lot_id: str, seen: set[str]) -> str:
+    """Unique in the tender, and usable in an address (a "/" would break the lot's URL)."""
+    lot_id = re.sub(r"[/\\?#%\s]+", "-", lot_id.strip()).strip("-") or "LOT"
     candidate, counter = _clip(lot_id, 50), 2
     while candidate in seen:
         candidate, counter = f"{_clip(lot_id, 45)}-{counter}", counter + 1

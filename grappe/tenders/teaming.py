@@ -87,7 +87,7 @@ def team_problem(matches: LotMatches, *, max_members: int = DEFAULT_MAX_MEMBERS)
     return TeamProblem(
         mandatory=[r.key for r in scored if r.mandatory],
         optional=[r.key for r in scored if not r.mandatory],
-        labels={r.key: r.label for r in scored},
+        labels={r.key: r.display_label for r in scored},
         min_turnover=thresholds.get(RequirementKind.TURNOVER),
         min_staff=_as_int(thresholds.get(RequirementKind.STAFF)),
         min_references=_as_int(thresholds.get(RequirementKind.REFERENCES)),

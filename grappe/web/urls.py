@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grappe.web import views
+from grappe.web import tenders, views
 from grappe.web.feeds import EntriesFeed
 
 app_name = "web"
@@ -23,4 +23,29 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person, name="person"),
     path("events/<slug:slug>/", views.event, name="event"),
     path("events/<slug:slug>.ics", views.event_calendar, name="event_calendar"),
+    # Calls for tenders: a tender's address is its UUID; lot ids are the notice's ("LOT-0001").
+    path("tenders/", tenders.tenders, name="tenders"),
+    path("tenders/watch/<slug:slug>/", tenders.tender_watch, name="tender_watch"),
+    path(
+        "tenders/watch/<slug:slug>/<int:watch_id>/edit/",
+        tenders.tender_watch_edit,
+        name="tender_watch_edit",
+    ),
+    path(
+        "tenders/watch/<slug:slug>/<int:watch_id>/delete/",
+        tenders.tender_watch_delete,
+        name="tender_watch_delete",
+    ),
+    path("tenders/<uuid:public_id>/", tenders.tender, name="tender"),
+    path("tenders/<uuid:public_id>/teams.csv", tenders.tender_teams_csv, name="tender_teams_csv"),
+    path(
+        "tenders/<uuid:public_id>/teams.json", tenders.tender_teams_json, name="tender_teams_json"
+    ),
+    path("tenders/<uuid:public_id>/print/", tenders.tender_print, name="tender_print"),
+    path("tenders/<uuid:public_id>/lots/<str:lot_id>/", tenders.tender_lot, name="tender_lot"),
+    path(
+        "tenders/<uuid:public_id>/lots/<str:lot_id>/edit/",
+        tenders.tender_lot_edit,
+        name="tender_lot_edit",
+    ),
 ]

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 
 from grappe.directory.models import CertificationScheme
 from grappe.tenders.models import RequirementKind, Tender
@@ -22,11 +24,12 @@ def test_each_lot_gets_a_capability_per_cpv_code_and_its_selection_criteria(demo
 
     hosting, training = tender.lots.all()
     assert (hosting.lot_id, hosting.cpv_main) == ("1", "72415000")
-    kinds = [(r.kind, r.label) for r in hosting.requirements.all()]
+    with translation.override("en"):
+        kinds = [(r.kind, r.display_label) for r in hosting.requirements.all()]
     assert kinds == [
         (RequirementKind.CAPABILITY, "Hébergement Nextcloud certifié HDS"),
         (RequirementKind.CERTIFICATION, "Hébergeur de données de santé (HDS)"),
-        (RequirementKind.TURNOVER, "CA ≥ 300 000 EUR"),
+        (RequirementKind.TURNOVER, "Minimum turnover: 300,000 €"),
     ]
     capability, certification, turnover = hosting.requirements.all()
     assert capability.cpv_codes == ["72415000"]
@@ -106,3 +109,23 @@ def test_suggested_cpv_codes_are_listed_then_applied(demo, capsys):
 
     offering.refresh_from_db()
     assert offering.cpv_codes and offering.cpv_codes[0].startswith("72")
+
+
+def test_a_lot_id_with_a_slash_still_makes_an_address(demo):
+    from grappe.tenders.notices import Lot as NoticeLot
+    from grappe.tenders.notices import Notice, NoticeKind
+
+    notice = Notice(
+        source_format="text",
+        source="x.txt",
+        kind=NoticeKind.CONTRACT,
+        title="Lots with odd numbers",
+        lots=[NoticeLot(id="2024/01", title="A"), NoticeLot(id="2024/01 ", title="B")],
+    )
+
+    tender = store_notice(notice)
+
+    ids = [lot.lot_id for lot in tender.lots.all()]
+    assert ids == ["2024-01", "2024-01-2"]
+    for lot_id in ids:
+        reverse("web:tender_lot", kwargs={"public_id": tender.public_id, "lot_id": lot_id})

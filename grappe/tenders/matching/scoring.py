@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grappe.search.text import analyse, words
@@ -88,7 +89,7 @@ class Evidence:
         if self.kind == "certification":
             text = _("%(scheme)s valid on the deadline") % {"scheme": self.title}
             if self.valid_until:
-                text += " " + _("(until %(date)s)") % {"date": self.valid_until.isoformat()}
+                text += " " + _("(until %(date)s)") % {"date": _day(self.valid_until)}
             if self.limited_to:
                 text += " " + _("for: %(offerings)s") % {"offerings": ", ".join(self.limited_to)}
             return text
@@ -96,11 +97,11 @@ class Evidence:
             if self.valid_until and self.deadline and self.valid_until < self.deadline:
                 return _("%(scheme)s expires on %(date)s, before the deadline") % {
                     "scheme": self.title,
-                    "date": self.valid_until.isoformat(),
+                    "date": _day(self.valid_until),
                 }
             return _("%(scheme)s not yet valid on the deadline (from %(date)s)") % {
                 "scheme": self.title,
-                "date": self.valid_from.isoformat() if self.valid_from else "?",
+                "date": _day(self.valid_from) if self.valid_from else "?",
             }
         if self.kind == "geography":
             if self.score >= geography.SAME_DEPARTEMENT:
@@ -109,6 +110,10 @@ class Evidence:
                 return _("in the region where the work is (small bonus, never a condition)")
             return _("outside the region of the work (no bonus, never an exclusion)")
         return self.title
+
+
+def _day(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
 
 
 def RELATION_LABELS() -> dict[str, str]:

@@ -10,11 +10,14 @@ import uuid
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grappe.directory.fields import StringListField
 from grappe.directory.models import CertificationScheme
 from grappe.directory.validators import normalise_cpv, validate_cpv
+from grappe.tenders.cpv import describe
 
 
 class Tender(models.Model):
@@ -142,7 +145,12 @@ class Requirement(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=14, choices=RequirementKind.choices)
-    label = models.CharField(_("requirement"), max_length=500)
+    label = models.CharField(
+        _("requirement"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty for a wording made from the kind, the code and the threshold."),
+    )
     text = models.TextField(_("as written in the notice"), blank=True)
     cpv_codes = StringListField(
         _("CPV codes"), item_validators=[validate_cpv], normalise=normalise_cpv
@@ -177,7 +185,26 @@ class Requirement(models.Model):
         ordering = ["lot", "position", "id"]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label as given, else one said in the reader's language: stored labels are the
+        buyer's words, generated ones must follow the page's language."""
+        if self.label:
+            return self.label
+        if self.kind == RequirementKind.CAPABILITY and self.cpv_codes:
+            return describe(self.cpv_codes[0], get_language())
+        if self.kind == RequirementKind.CERTIFICATION and self.scheme_id:
+            return self.scheme.name
+        if self.threshold is not None and self.kind in SUMMED:
+            amount = number_format(self.threshold, decimal_pos=0, force_grouping=True)
+            return {
+                RequirementKind.TURNOVER: _("Minimum turnover: %(amount)s €"),
+                RequirementKind.STAFF: _("At least %(amount)s staff"),
+                RequirementKind.REFERENCES: _("At least %(amount)s references"),
+            }[self.kind] % {"amount": amount}
+        return self.text[:200] or str(self.get_kind_display())
 
     @property
     def key(self) -> str:
