@@ -116,7 +116,8 @@ def test_paste_a_notice_match_a_lot_and_edit_it(
     expect(requirements).to_contain_text("Hébergeur de données de santé (HDS)")
     page.locator("a[href$='/lots/1/edit/']").first.click()
     expect(page).to_have_url(re.compile(r"/lots/1/edit/$"))
-    expect(page.locator("#id_requirements-1-label")).to_have_value(
+    # A certification's wording comes from its scheme: the label field stays empty.
+    expect(page.locator("#id_requirements-1-scheme option:checked")).to_have_text(
         "Hébergeur de données de santé (HDS)"
     )
     page.locator("#id_requirements-1-DELETE").check()
