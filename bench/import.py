@@ -160,15 +160,9 @@ def write_report(results: list[dict]) -> None:
                 f"{f['rows_per_second']:,} | {f['created']:,} | {f['updated']:,} | "
                 f"{f['unchanged']:,} | {f['rejected']} |"
             )
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text()
-    start, end = "<!-- import-throughput:start -->", "<!-- import-throughput:end -->"
-    block = f"{start}\n" + "\n".join(lines) + f"\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += "\n" + block + "\n"
-    path.write_text(text)
+    from bench.report import write_block
+
+    write_block("import-throughput", lines)
 
 
 if __name__ == "__main__":

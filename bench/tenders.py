@@ -299,15 +299,9 @@ def write_report(figures: dict, quality: dict, scale: list[dict]) -> None:
             f"{r['p50_ms']} / {r['p95_ms']} / {r['max_ms']} ms | "
             f"{t['p50_ms']} / {t['p95_ms']} / {t['max_ms']} ms | {methods} | {exact} | {ratio} |"
         )
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text()
-    start, end = "<!-- tenders:start -->", "<!-- tenders:end -->"
-    block = f"{start}\n" + "\n".join(lines) + f"\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += "\n## Tenders\n\n" + block + "\n"
-    path.write_text(text)
+    from bench.report import write_block
+
+    write_block("tenders", lines, heading="Tenders")
 
 
 if __name__ == "__main__":

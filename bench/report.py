@@ -1,0 +1,19 @@
+"""Writing a benchmark's figures into docs/benchmarks.md, between its own markers, so that each
+script rewrites its block and leaves the prose and the other blocks alone."""
+
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def write_block(name: str, lines: list[str], *, heading: str | None = None) -> None:
+    """Replace the block `<!-- name:start -->`...`<!-- name:end -->`, or append it (under
+    `heading` when given) the first time."""
+    text = BENCHMARKS.read_text()
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n" + "\n".join(lines) + f"\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text += (f"\n## {heading}\n\n" if heading else "\n") + block + "\n"
+    BENCHMARKS.write_text(text)
