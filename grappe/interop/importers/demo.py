@@ -1,5 +1,6 @@
 """The demo data shipped with Grappe (grappe/interop/demo/)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -14,6 +15,14 @@ from grappe.interop.loaders import load_directory
 from grappe.interop.report import ImportReport
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+# Demo data of the rooms above this one (calls for tenders...), loaded by `grappe demo` after
+# the directory: each takes dry_run and returns its report. Registered in their AppConfig.ready.
+DEMO_EXTRAS: list[Callable[[bool], ImportReport]] = []
+
+
+def register_demo_extra(load: Callable[[bool], ImportReport]) -> None:
+    if load not in DEMO_EXTRAS:
+        DEMO_EXTRAS.append(load)
 
 
 def load_demo(*, dry_run: bool = False) -> ImportReport:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from grappe.interop.importers import load_demo
+from grappe.interop.importers.demo import DEMO_EXTRAS
 
 
 class Command(BaseCommand):
@@ -14,3 +15,8 @@ class Command(BaseCommand):
         self.stdout.write(report.as_text())
         if not report.ok:
             raise CommandError("The demo data has rejected entries (see above).")
+        for load in DEMO_EXTRAS:
+            extra = load(dry_run)
+            self.stdout.write(extra.as_text())
+            if not extra.ok:
+                raise CommandError("The demo data has rejected entries (see above).")
