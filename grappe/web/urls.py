@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grappe.web import tenders, views
+from grappe.web import observatory, tenders, views
 from grappe.web.feeds import EntriesFeed
 
 app_name = "web"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("feeds/departement/<str:departement>/", EntriesFeed(), name="departement_feed"),
     path("feeds/category/<slug:category>/", EntriesFeed(), name="category_feed"),
     path("events.ics", views.events_calendar, name="events_calendar"),
+    path("observatory/", observatory.page, name="observatory"),
+    path("observatory/<slug:chart>.csv", observatory.csv_download, name="observatory_csv"),
     path("map/", views.map_page, name="map"),
     path("map/departements.geojson", views.departement_outlines, name="outlines"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
