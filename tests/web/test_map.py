@@ -35,7 +35,7 @@ def test_the_map_lists_located_results_with_the_search_forms_filters(client, dem
     assert '<input type="number" id="search-min_z_mm" name="min_z_mm"' in html
     # Facet links stay on the map.
     assert 'href="/en/map/?q=PETG&amp;near=Bayonne' in html
-    assert "/static/web/vendor/leaflet/leaflet.js" in html
+    assert "/static/web/vendor/map-vendor.js" in html  # Leaflet and markercluster, in one
 
 
 def test_the_map_leaves_out_what_has_no_place(client, demo):
