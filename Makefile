@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 # The laptop demo: debug pages and a development secret key. Production sets its own environment.
 DEMO_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help install install-test run test test-sqlite test-postgres lint messages clean
+.PHONY: help install install-test run test test-sqlite test-postgres test-replicas lint messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: install ## Migrate the SQLite database, load the demo data, serve on http:/
 	$(DEMO_ENV) $(BIN)/grappe createcurator curator --if-missing --random-password
 	$(DEMO_ENV) $(BIN)/grappe serve $(ADDRESS)
 
-test: test-sqlite test-postgres ## Run the whole test suite on SQLite, then on PostgreSQL
+test: test-sqlite test-postgres test-replicas ## Run the whole test suite on SQLite, on PostgreSQL, then the read replica tests
 
 test-sqlite: install-test ## Lint, check migrations, run every test on the embedded SQLite
 	$(BIN)/ruff check grappe tests bench
@@ -42,6 +42,9 @@ test-sqlite: install-test ## Lint, check migrations, run every test on the embed
 
 test-postgres: install-test ## Run every test on a throwaway PostgreSQL cluster (needs postgresql)
 	bin/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+test-replicas: install-test ## Run the read replica tests on a throwaway primary and streaming replica (needs postgresql)
+	bin/with-replica $(BIN)/pytest tests/test_replicas.py $(PYTEST_ARGS)
 
 lint: install-test ## Fix what ruff can fix
 	$(BIN)/ruff format grappe tests

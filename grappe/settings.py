@@ -10,6 +10,9 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from grappe.serving.logs import default_format as default_log_format
+from grappe.serving.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
@@ -28,6 +31,29 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# HTTPS. Production (DEBUG off) defaults to HTTPS only: plain HTTP is redirected, cookies are
+# sent over HTTPS only, browsers are told to come back over HTTPS for a year (HSTS, which
+# they honour on HTTPS responses only). Behind a proxy that terminates TLS, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https so that Django knows a request came
+# over HTTPS; SECURE_SSL_REDIRECT=false to serve plain HTTP. `grappe check-deploy` checks.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]  # probes speak plain HTTP to the process
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is a header and its value, such as HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Databases (docs/scaling.md) ---------------------------------------------------------------
+# DATABASE_URL is the primary: every write and every migration go there. DATABASE_REPLICA_URLS
+# optionally lists PostgreSQL streaming replicas of it, comma-separated (a multi-host URL such
+# as postgres://u@replica,primary/db?target_session_attrs=prefer-standby stays one entry). They
+# become the aliases "replica_1", "replica_2"..., and grappe.db_routers sends reads to them,
+# except for whoever wrote in the last GRAPPE_REPLICA_PIN_SECONDS (read-your-writes).
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'grappe.sqlite3'}")
 }
@@ -39,11 +65,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+_replica_urls: list[str] = []
+for _part in (part.strip() for part in env.str("DATABASE_REPLICA_URLS", default="").split(",")):
+    if "://" in _part or not _replica_urls:
+        _replica_urls.append(_part)
+    elif _part:  # the rest of a multi-host URL: "postgres://u@host1:5432" + "," + "host2:5432/db"
+        _replica_urls[-1] += "," + _part
+for _number, _url in enumerate(filter(None, _replica_urls), start=1):
+    # In tests, a replica reads the test database of the primary, which it has by streaming.
+    DATABASES[f"replica_{_number}"] = {**env.db_url_config(_url), "TEST": {"MIRROR": "default"}}
+GRAPPE_REPLICA_PIN_SECONDS = env.int("GRAPPE_REPLICA_PIN_SECONDS", default=10)
+if len(DATABASES) > 1:
+    if {db.get("ENGINE") for db in DATABASES.values()} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS needs PostgreSQL: DATABASE_URL and every replica URL must be "
+            "postgres:// URLs (SQLite has no replicas)."
+        )
+    if GRAPPE_REPLICA_PIN_SECONDS < 1:
+        raise ImproperlyConfigured("GRAPPE_REPLICA_PIN_SECONDS must be a number of seconds, ≥ 1.")
+    DATABASE_ROUTERS = ["grappe.db_routers.PrimaryReplicaRouter"]
+# End of the databases block ----------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: "example.org" means https://
 
 INSTALLED_APPS = [
     # Grappe's rooms, top to bottom: a room may use the rooms listed after it, never before.
+    "grappe.serving",
     "grappe.web",
     "grappe.api",
     "grappe.accounts",
@@ -67,11 +114,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id and each request's log line (first in, last out: it times everything).
+    "grappe.serving.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses pages, JSON and the static files WhiteNoise serves (already compressed files
     # are left alone); CSRF tokens are masked per response, so BREACH learns nothing from it.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reads on a replica unless this browser just wrote (docs/scaling.md); before the session,
+    # so that reading the session and saving it count; a no-op without replicas.
+    "grappe.db_routers.PinPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it keeps what the view answered; everything above runs on cached pages too.
+    "grappe.serving.caching.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "grappe.urls"
@@ -119,8 +173,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it in production; WhiteNoise reads it
-# WhiteNoise serves the static files from the apps' folders, so Grappe needs no collectstatic
-# and no separate web server for them.
+# WhiteNoise serves the static files, so Grappe needs no separate web server for them. After
+# `grappe collectstatic` pages link hashed, compressed copies that browsers keep for a year;
+# before (a laptop, the tests), the plain files of the apps' folders (grappe/serving/storage.py).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "grappe.serving.storage.GrappeStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
 # The map's tile server ({z}/{x}/{y} URL template) and the credit it requires; an empty URL
@@ -145,15 +204,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grappe@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# The cache every process shares: a folder of GRAPPE_DATA_DIR by default; CACHE_URL may name
+# Redis (redis://host:6379/0) or memcached (pymemcache://host:11211) for several machines.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+# Pages for anonymous visitors are kept until the data changes (grappe/serving/caching.py).
+GRAPPE_PAGE_CACHE = env.bool("GRAPPE_PAGE_CACHE", default=not DEBUG)
+GRAPPE_PAGE_CACHE_ALIAS = "default"
+GRAPPE_PAGE_CACHE_SECONDS = env.int("GRAPPE_PAGE_CACHE_SECONDS", default=600)
+GRAPPE_PAGE_CACHE_MAX_BYTES = env.int("GRAPPE_PAGE_CACHE_MAX_BYTES", default=1024 * 1024)
+
+# One line per event on stdout: JSON in production, text when DEBUG is on (LOG_FORMAT=json|text).
+LOG_FORMAT = default_log_format()
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+try:
+    LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 # The cluster this instance indexes; shown on pages and written into exports.
 GRAPPE_CLUSTER_NAME = env.str("GRAPPE_CLUSTER_NAME", default="Nouvelle-Aquitaine Open Source")

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from grappe.directory import models as m
 from grappe.search.backends import get_backend
@@ -21,6 +22,10 @@ from grappe.search.text import name_key
 
 _pending = threading.local()
 BATCH = 500
+# Sent after documents were written or removed (a flush, a full rebuild): every change that
+# matters to the public pages goes through here, bulk imports included (the page cache
+# listens).
+index_changed = Signal()
 
 
 def index_entries(kind: str, ids: Iterable[int]) -> None:
@@ -67,6 +72,7 @@ def reindex_all() -> dict[str, int]:
                     _store(batch)
                     batch = []
             _store(batch)
+    index_changed.send(sender=reindex_all)
     return counts
 
 
@@ -206,6 +212,7 @@ def flush() -> None:
     with transaction.atomic():
         for kind, ids in pending.items():
             index_entries(kind, ids)
+    index_changed.send(sender=flush)
 
 
 def _affected_by_organisation(organisation: m.Organisation) -> None:
