@@ -19,6 +19,8 @@ Run with -s to see the moderate and minor findings too (they are not failures).
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,6 +227,17 @@ def described(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+REPORT = "GRAPPE_AXE_REPORT"  # where bench/accessibility.py asks for the findings, as JSON lines
+
+
+def _report(url: str, violations: list[dict[str, Any]]) -> None:
+    """One line per audited page: its address and each finding's rule and impact."""
+    if os.environ.get(REPORT):
+        line = {"url": url, "violations": [[v["id"], v["impact"]] for v in violations]}
+        with open(os.environ[REPORT], "a", encoding="utf-8") as file:
+            file.write(json.dumps(line) + "\n")
+
+
 def audit(
     page: Page,
     url: str,
@@ -239,6 +252,7 @@ def audit(
     if "/map/" in url:
         expect(page.locator("#map[data-markers]")).to_have_count(1)  # markers drawn
     violations = axe(page, exceptions=exceptions)
+    _report(url, violations)
     failing = [violation for violation in violations if violation["impact"] in FAILING]
     others = [violation for violation in violations if violation["impact"] not in FAILING]
     if others:
