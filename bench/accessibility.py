@@ -12,10 +12,7 @@ extra (playwright) and /usr/bin/chromium.
 import argparse
 import datetime
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -26,16 +23,10 @@ IMPACTS = ("critical", "serious", "moderate", "minor")
 
 def run_test() -> tuple[list[dict], bool]:
     """Each audited page's findings, and whether the test passed."""
-    with tempfile.TemporaryDirectory(prefix="grappe-axe-") as folder:
-        report = Path(folder) / "axe.jsonl"
-        env = {**os.environ, "GRAPPE_AXE_REPORT": str(report)}
-        command = [sys.executable, "-m", "pytest", TEST, "-q", "-p", "no:randomly", "-p",
-                   "no:cacheprovider"]  # fmt: skip
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        if not report.exists():
-            sys.exit(f"{TEST} audited nothing:\n{done.stdout}{done.stderr}")
-        pages = [json.loads(line) for line in report.read_text().splitlines() if line]
-        return pages, done.returncode == 0
+    from bench.report import pytest_report
+
+    text, passed = pytest_report(TEST, "GRAPPE_AXE_REPORT")
+    return [json.loads(line) for line in text.splitlines() if line], passed
 
 
 def table(pages: list[dict]) -> list[str]:
@@ -66,7 +57,6 @@ def main() -> None:
     if not passed:
         print(f"\n{TEST} failed: a serious or critical finding.", file=sys.stderr)
     if args.write:
-        sys.path.insert(0, str(ROOT))
         from bench.report import write_block
 
         today = datetime.date.today().isoformat()
@@ -80,4 +70,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()

@@ -12,10 +12,7 @@ its live server and demo data, and reads back what it measured. Needs the test e
 import argparse
 import datetime
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import textwrap
 from importlib.metadata import version
 from pathlib import Path
@@ -26,15 +23,10 @@ TEST = "tests/e2e/test_ecoindex.py"
 
 def run_test() -> tuple[list[dict], bool]:
     """The test's figures, and whether it passed."""
-    with tempfile.TemporaryDirectory(prefix="grappe-ecoindex-") as folder:
-        report = Path(folder) / "ecoindex.json"
-        env = {**os.environ, "GRAPPE_ECOINDEX_REPORT": str(report)}
-        command = [sys.executable, "-m", "pytest", TEST, "-q", "-p", "no:randomly", "-p",
-                   "no:cacheprovider"]  # fmt: skip
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        if not report.exists():
-            sys.exit(f"{TEST} measured nothing:\n{done.stdout}{done.stderr}")
-        return json.loads(report.read_text()), done.returncode == 0
+    from bench.report import pytest_report
+
+    text, passed = pytest_report(TEST, "GRAPPE_ECOINDEX_REPORT")
+    return json.loads(text), passed
 
 
 def table(measures: list[dict]) -> list[str]:
@@ -61,7 +53,6 @@ def main() -> None:
     if not passed:
         print(f"\n{TEST} failed: a page scores under 75.", file=sys.stderr)
     if args.write:
-        sys.path.insert(0, str(ROOT))
         from bench.report import write_block
 
         today = datetime.date.today().isoformat()
@@ -79,4 +70,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()

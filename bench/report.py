@@ -17,3 +17,23 @@ def write_block(name: str, lines: list[str], *, heading: str | None = None) -> N
     else:
         text += (f"\n## {heading}\n\n" if heading else "\n") + block + "\n"
     BENCHMARKS.write_text(text)
+
+
+def pytest_report(test: str, variable: str) -> tuple[str, bool]:
+    """Run one test module with `variable` naming a file it writes its figures into; the
+    file's text (empty when it wrote nothing) and whether the test passed."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    root = BENCHMARKS.parents[1]
+    with tempfile.TemporaryDirectory(prefix="grappe-bench-") as folder:
+        report = Path(folder) / "report"
+        env = {**os.environ, variable: str(report)}
+        command = [sys.executable, "-m", "pytest", test, "-q", "-p", "no:randomly", "-p",
+                   "no:cacheprovider"]  # fmt: skip
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        if not report.exists():
+            sys.exit(f"{test} wrote no figures:\n{done.stdout}{done.stderr}")
+        return report.read_text(), done.returncode == 0

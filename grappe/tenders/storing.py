@@ -77,6 +77,7 @@ def store_notice(notice: Notice, *, user=None) -> Tender:
         created_by=user if user is not None and user.is_authenticated else None,
     )
     seen_ids: set[str] = set()
+    schemes = list(CertificationScheme.objects.all())  # once for all the lots
     for position, notice_lot in enumerate(lots):
         lot_id = _unique_lot_id(notice_lot.id or f"LOT-{position + 1}", seen_ids)
         lot = Lot.objects.create(
@@ -95,11 +96,15 @@ def store_notice(notice: Notice, *, user=None) -> Tender:
             duration=_clip(_duration(notice_lot), 50),
             deadline=as_datetime(notice_lot.submission_deadline),
         )
-        derive_requirements(lot, notice_lot.requirements)
+        derive_requirements(lot, notice_lot.requirements, schemes)
     return tender
 
 
-def derive_requirements(lot: Lot, selection: list[NoticeRequirement] = ()) -> list[Requirement]:
+def derive_requirements(
+    lot: Lot,
+    selection: list[NoticeRequirement] = (),
+    schemes: list[CertificationScheme] | None = None,
+) -> list[Requirement]:
     """The lot's requirements: what the work is (its CPV codes), then its selection criteria."""
     rows: list[Requirement] = []
     words = _clip(" ".join(part for part in (lot.title, lot.description) if part), KEYWORDS_LENGTH)
@@ -128,7 +133,8 @@ def derive_requirements(lot: Lot, selection: list[NoticeRequirement] = ()) -> li
                 source="additional CPV code",
             )
         )
-    schemes = list(CertificationScheme.objects.all())
+    if schemes is None:
+        schemes = list(CertificationScheme.objects.all())
     for item in selection:
         kind = _KINDS.get(item.kind, RequirementKind.OTHER)
         scheme = find_scheme(" ".join(filter(None, (item.subject, item.text))), schemes)
