@@ -4,9 +4,12 @@ Every knob an operator may turn is read here, validated at start-up, and documen
 docs/operations.md. Nothing secret lives in the code.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +104,7 @@ INSTALLED_APPS = [
     "grappe.geo",
     "grappe.directory",
     # Libraries.
+    "axes",
     "reversion",
     "reversion_compare",
     # Django.
@@ -131,6 +135,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Refuses logins after too many failures (django-axes); after authentication.
+    "axes.middleware.AxesMiddleware",
     # Last: it keeps what the view answered; everything above runs on cached pages too.
     "grappe.serving.caching.AnonymousPageCacheMiddleware",
 ]
@@ -154,6 +161,33 @@ TEMPLATES = [
         },
     },
 ]
+
+# Accounts (docs/accounts.md). The username is the e-mail address. django-axes counts failed
+# logins first; Django checks passwords and model-wide permissions; Grappe's backend answers
+# object-level questions (may this member change that organisation?) from one set of rules.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "grappe.accounts.permissions.ObjectPermissionBackend",
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:home"
+# Sign-up confirmation and password reset links stay valid this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# After GRAPPE_LOGIN_FAILURES failed logins for one address from one client, that pair is
+# locked out for GRAPPE_LOGIN_COOLOFF_MINUTES (behind a proxy, see docs/operations.md).
+AXES_FAILURE_LIMIT = env.int("GRAPPE_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("GRAPPE_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"
+AXES_VERBOSE = False
+# Sign-ups, reset e-mails and confirmation e-mails per client and hour (django-ratelimit).
+GRAPPE_ACCOUNT_EMAILS_RATE = env.str("GRAPPE_ACCOUNT_EMAILS_RATE", default="10/h")
+RATELIMIT_VIEW = "grappe.web.accounts.rate_limited"
+# The address e-mails link to (https://grappe.example.org).
+GRAPPE_SITE_URL = env.str("GRAPPE_SITE_URL", default="http://127.0.0.1:8000")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,12 +232,37 @@ MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): scripts and styles only from Grappe's own files, never
+# inline; images also from the map's tile server; no framing, no plugins, forms post here.
+_tiles = urlsplit(GRAPPE_MAP_TILES_URL)
+_tiles_origins = [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_tiles_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# E-mail: printed on the console by default; EMAIL_BACKEND=django.core.mail.backends.filebased
+# .EmailBackend writes one file per message to GRAPPE_DATA_DIR/mail; SMTP needs EMAIL_HOST etc.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

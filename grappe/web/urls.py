@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grappe.web import observatory, tenders, views
+from grappe.web import accounts, curation, editing, observatory, tenders, views
 from grappe.web.feeds import EntriesFeed
 
 app_name = "web"
@@ -50,4 +50,60 @@ urlpatterns = [
         tenders.tender_lot_edit,
         name="tender_lot_edit",
     ),
+    # Accounts (grappe/web/accounts.py): sign-up, login, the member's dashboard, tokens, data.
+    path("account/", accounts.dashboard, name="dashboard"),
+    path("account/signup/", accounts.signup, name="signup"),
+    path("account/signup/sent/", accounts.signup_sent, name="signup_sent"),
+    path("account/confirm/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
+    path("account/confirm/resend/", accounts.resend_confirmation, name="resend_confirmation"),
+    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/password/reset/sent/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password/reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("account/claim/", accounts.claim, name="claim"),
+    path("account/memberships/<int:pk>/leave/", accounts.leave_membership, name="leave_membership"),
+    path("account/tokens/", accounts.api_tokens, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", accounts.revoke_api_token, name="revoke_api_token"),
+    path("account/data/", accounts.my_data, name="my_data"),
+    path(
+        "account/data/grappe-personal-data.json", accounts.my_data_download, name="my_data_download"
+    ),
+    path("account/delete/", accounts.delete_account, name="delete_account"),
+    # Editing a profile (grappe/web/editing.py): proposals for members, at once for curators.
+    path("account/proposals/<int:pk>/", editing.proposal, name="proposal"),
+    path("account/proposals/<int:pk>/withdraw/", editing.withdraw, name="proposal_withdraw"),
+    path("organisations/<slug:slug>/manage/", editing.manage, name="manage_organisation"),
+    path("organisations/<slug:slug>/confirm/", editing.confirm, name="confirm_profile"),
+    path("organisations/<slug:slug>/edit/", editing.edit_organisation, name="edit_organisation"),
+    path("organisations/<slug:slug>/<str:kind>/new/", editing.new_entry, name="new_entry"),
+    path(
+        "organisations/<slug:slug>/<str:kind>/<int:pk>/edit/",
+        editing.edit_entry,
+        name="edit_entry",
+    ),
+    path(
+        "organisations/<slug:slug>/<str:kind>/<int:pk>/remove/",
+        editing.remove_entry,
+        name="remove_entry",
+    ),
+    # Curators' queue (grappe/web/curation.py).
+    path("curation/", curation.queue, name="curation"),
+    path("curation/proposals/<int:pk>/", curation.proposal, name="curation_proposal"),
+    path("curation/claims/<int:pk>/", curation.claim, name="curation_claim"),
+    path("curation/stale/", curation.stale, name="curation_stale"),
 ]

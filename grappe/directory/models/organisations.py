@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.directory.fields import CompactIdentifierField, PhoneField, StringListField
@@ -20,6 +21,9 @@ from grappe.directory.validators import (
     validate_wikidata_id,
     validate_year,
 )
+
+# A profile nobody confirmed for this long says "to be confirmed" on its page.
+CONFIRMATION_LASTS = timedelta(days=365)
 
 
 class OrganisationKind(models.TextChoices):
@@ -161,6 +165,14 @@ class Organisation(Entry):
     )
     logo_url = models.URLField(_("logo URL"), blank=True, max_length=500)
     tags = StringListField(_("tags"), help_text=_("Keywords, separated by commas."))
+    confirmed_at = models.DateTimeField(
+        _("profile confirmed"),
+        default=timezone.now,
+        help_text=_(
+            "When a member or a curator last said the profile is true; after a year its page "
+            "says “to be confirmed”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -177,6 +189,10 @@ class Organisation(Entry):
     @property
     def description(self) -> str:
         return in_language(self, "description")
+
+    @property
+    def to_be_confirmed(self) -> bool:
+        return self.confirmed_at < timezone.now() - CONFIRMATION_LASTS
 
     @property
     def is_member(self) -> bool:
