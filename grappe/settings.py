@@ -183,6 +183,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind reverse proxies, how many: the client address is read from X-Forwarded-For by that count
+# (grappe/serving/clients.py), for login lockouts and rate limits alike.
+GRAPPE_PROXY_COUNT = env.int("GRAPPE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "grappe.serving.clients.client_ip"
+RATELIMIT_IP_META_KEY = "grappe.serving.clients.client_ip"
 # Sign-ups, reset e-mails and confirmation e-mails per client and hour (django-ratelimit).
 GRAPPE_ACCOUNT_EMAILS_RATE = env.str("GRAPPE_ACCOUNT_EMAILS_RATE", default="10/h")
 RATELIMIT_VIEW = "grappe.web.accounts.rate_limited"

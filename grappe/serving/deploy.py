@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -140,6 +141,34 @@ def settings_checks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                     "django.core.mail.backends.dummy.EmailBackend to send none)."
                 ),
                 id="grappe.E006",
+            )
+        )
+    site = urlsplit(settings.GRAPPE_SITE_URL)
+    if site.scheme != "https" or site.hostname in ("127.0.0.1", "localhost", "::1", None):
+        found.append(
+            checks.Error(
+                _(
+                    "GRAPPE_SITE_URL is %(url)s: the links of sign-up, password and moderation "
+                    "e-mails would not reach the site."
+                )
+                % {"url": settings.GRAPPE_SITE_URL},
+                hint=_("Set the environment variable GRAPPE_SITE_URL=https://grappe.example.org."),
+                id="grappe.E015",
+            )
+        )
+    if settings.SECURE_PROXY_SSL_HEADER and settings.GRAPPE_PROXY_COUNT < 1:
+        found.append(
+            checks.Warning(
+                _(
+                    "Grappe runs behind a proxy but does not know how many: every client has "
+                    "the proxy's address, so one client's failed logins lock an account out "
+                    "for everyone and the rate limits are shared."
+                ),
+                hint=_(
+                    "Set the environment variable GRAPPE_PROXY_COUNT to the number of proxies "
+                    "that add to X-Forwarded-For (1 for one nginx or Caddy)."
+                ),
+                id="grappe.W005",
             )
         )
     if settings.LOG_FORMAT != "json":

@@ -45,6 +45,8 @@ def production_env(data_dir: Path, **overrides: str) -> dict[str, str]:
         "SECURE_HSTS_PRELOAD": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "smtp.example.org",
+        "GRAPPE_SITE_URL": "https://grappe.example.org",
+        "GRAPPE_PROXY_COUNT": "1",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}

@@ -100,6 +100,19 @@ def test_a_cache_of_each_process_is_refused(production_dir):
     assert "CACHE_URL" in done.stderr and "redis://" in done.stderr
 
 
+def test_e_mail_links_need_the_sites_public_address(production_dir):
+    env = production_env(production_dir, GRAPPE_SITE_URL=None)
+    done = grappe("check-deploy", env=env)
+    assert done.returncode == 1
+    assert "(grappe.E015)" in done.stderr and "GRAPPE_SITE_URL=https://" in done.stderr
+
+
+def test_behind_a_proxy_the_client_address_needs_the_proxy_count(production_dir):
+    env = production_env(production_dir, GRAPPE_PROXY_COUNT=None)
+    done = grappe("check-deploy", "--fail-level", "WARNING", env=env)
+    assert "(grappe.W005)" in done.stderr and "GRAPPE_PROXY_COUNT" in done.stderr
+
+
 def test_warnings_fail_only_when_asked(production_dir):
     env = production_env(production_dir, SECURE_HSTS_PRELOAD="false")
     assert grappe("check-deploy", env=env).returncode == 0
