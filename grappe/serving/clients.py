@@ -6,15 +6,22 @@ the client claimed. Without proxies it is the socket's address. Written by hand 
 django-ipware would be a second dependency for the same rule.
 """
 
+from ipaddress import ip_address
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
+    """None when no address can be told (a request made in a test or by a local script)."""
     proxies = settings.GRAPPE_PROXY_COUNT
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote
+    address = request.META.get("REMOTE_ADDR", "")
+    if proxies > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ip_address(address))
+    except ValueError:
+        return None

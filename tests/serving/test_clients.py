@@ -27,3 +27,9 @@ def test_behind_one_proxy_the_address_it_saw_counts_not_what_the_client_claimed(
 def test_behind_two_proxies_and_a_short_header_the_socket_counts():
     assert client_ip(request("127.0.0.1", "198.51.100.9")) == "127.0.0.1"
     assert client_ip(request("127.0.0.1", "6.6.6.6, 198.51.100.9, 10.0.0.2")) == "198.51.100.9"
+
+
+@override_settings(GRAPPE_PROXY_COUNT=1)
+def test_something_that_is_no_address_is_none():
+    """Stored by the login throttle in an IP address column, which PostgreSQL checks."""
+    assert client_ip(request("unknown", "not-an-address")) is None
