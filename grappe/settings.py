@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grappe.web.context_processors.languages",
+                "grappe.web.context_processors.roles",
             ],
         },
     },

@@ -87,6 +87,13 @@ def may_moderate(user: AnyUser) -> bool:
     return is_curator(user)
 
 
+def may_see_proposal(user: AnyUser, proposal) -> bool:
+    """A proposal is its author's and the curators' business until it is published."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return proposal.author_id == user.pk or may_moderate(user)
+
+
 def may_keep_watches(user: AnyUser, organisation: Organisation) -> bool:
     return user.has_perm("tenders.change_watch") or is_member_of(user, organisation)
 

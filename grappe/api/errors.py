@@ -32,8 +32,12 @@ class EntryNotFound(Exception):
 
 
 def parameter_of(error: dict[str, Any]) -> str:
-    """The parameter a pydantic error is about: its location without the source ("query")."""
-    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
+    """The parameter a pydantic error is about: its location without the source ("query"); in
+    a JSON body ("body", then the operation's name for the body), the field of the body."""
+    location = [str(part) for part in error.get("loc", ())]
+    if location[:1] == ["body"]:
+        location = location[2:]
+    location = [part for part in location if part not in ("query", "path")]
     return location[0] if location else ""
 
 

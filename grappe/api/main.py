@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from grappe.api import directory, errors, exports, search, tenders
+from grappe.api import directory, errors, exports, profiles, search, tenders
 from grappe.api.language import in_requested_language
 
 
@@ -20,11 +20,15 @@ api = GrappeAPI(
         "The index of a regional open-source ecosystem: organisations, software, offerings, "
         "people, events, and the search over all of them; and calls for tenders, with the "
         "members who can answer each lot and the teams they could form. Reading is public. "
-        "The one write, adding a call for tenders (`POST /api/tenders`), needs an account "
-        "with the permission to add them: a session of the site (with its CSRF token) or "
-        "HTTP Basic. French by default; `?lang=en` or an Accept-Language header for English. "
-        'Errors answer `{"detail": "...", "parameter": "..."}` with status 400, or '
-        '`{"detail": "..."}` with status 404.'
+        "Writing needs an account: an API token (`Authorization: Bearer ...`) with the scope "
+        "the operation names (`profiles:write`, `tenders:write`), HTTP Basic, or a session of "
+        "the site with its CSRF token. Members propose changes to their organisation's "
+        "profile, which curators approve (`/api/organisations/{slug}/editable`, "
+        "`/api/proposals`); adding a call for tenders (`POST /api/tenders`) needs the "
+        "permission to add them. French by default; `?lang=en` or an Accept-Language header "
+        'for English. Errors answer `{"detail": "...", "parameter": "..."}` with status 400, '
+        '`{"detail": "..."}` with status 404, and both versions with status 409 when a '
+        "profile changed since it was read."
     ),
     urls_namespace="api",
     # No Swagger page: it loads its scripts from a CDN, and the OpenAPI document is enough.
@@ -36,3 +40,4 @@ api.add_router("", search.router)
 api.add_router("", exports.router)
 api.add_router("", directory.router)
 api.add_router("", tenders.router)
+api.add_router("", profiles.router)

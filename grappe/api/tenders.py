@@ -2,10 +2,10 @@
 and the teams they could form, with the evidence behind every score.
 
 Reading is public, like the rest of the API. Adding a call for tenders writes to the database,
-so it needs an account holding `tenders.add_tender`: a Django session (CSRF checked, as for any
-form of the site) or HTTP Basic with a username and password. The notice is read and stored by
-the same functions as `grappe tender add`; the answers are the shapes of
-grappe.tenders.exporting, which the site's downloads share.
+so it needs an account holding `tenders.add_tender`, by any way grappe/api/auth.py knows: an
+API token with the scope "tenders:write", HTTP Basic, or a Django session (CSRF checked, as for
+any form of the site). The notice is read and stored by the same functions as `grappe tender
+add`; the answers are the shapes of grappe.tenders.exporting, which the site's downloads share.
 """
 
 import json
@@ -15,7 +15,6 @@ from functools import wraps
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DataError
 from django.db.models import Prefetch
@@ -24,11 +23,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from ninja import Path, Query, Router, Status
 from ninja.decorators import decorate_view
-from ninja.errors import AuthenticationError, HttpError
-from ninja.security import HttpBasicAuth
-from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.errors import HttpError
 from pydantic import AfterValidator, Field
 
+from grappe.api.auth import TENDERS_WRITE, account, challenge
 from grappe.api.params import Parameters, printable
 from grappe.api.schemas import (
     DeniedOut,
@@ -59,45 +57,6 @@ AWARDS_ARE_IMPORTED = (
     "award data is imported as the winners' references with `grappe tender awards`, "
     "not added as a call for tenders"
 )
-
-
-# Who may add a call for tenders.
-
-
-class BasicAuth(HttpBasicAuth):
-    """A Django username and password in the Authorization header, for scripts.
-
-    Credentials sent and wrong are refused at once rather than ignored: the client meant them.
-    """
-
-    def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
-        user = authenticate(request, username=username, password=password)
-        if user is None:
-            raise AuthenticationError(401, "wrong username or password")
-        return user
-
-
-class SessionAuth(NinjaSessionAuth):
-    """The site's login. CSRF is checked only when a user is logged in: an anonymous request
-    carries no credentials a forged form could borrow, and deserves a 401, not a CSRF 403."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if not request.user.is_authenticated:
-            return None
-        return super().__call__(request)
-
-
-def needs_account(request: HttpRequest) -> None:
-    """Last in the list: nobody was recognised, so say what would be (ninja says only
-    "Unauthorized"). A plain function, so the OpenAPI document lists the two schemes only."""
-    raise AuthenticationError(
-        401,
-        "adding a call for tenders needs an account: log in on the site (and send the CSRF "
-        "token), or send a username and password with HTTP Basic",
-    )
-
-
-ACCOUNT = [BasicAuth(), SessionAuth(), needs_account]
 
 
 # What a request may carry.
@@ -337,28 +296,29 @@ def lots_of(tender: Tender, lot_id: str | None) -> list[Lot]:
 
 @router.post(
     "/tenders",
-    auth=ACCOUNT,
+    auth=account(TENDERS_WRITE),
     response={
         201: TenderOut,
         400: NoticeErrorOut,
         401: DeniedOut,
         403: DeniedOut,
         413: NoticeErrorOut,
+        429: DeniedOut,
         415: NoticeErrorOut,
     },
     openapi_extra=NOTICE_BODY,
 )
-@decorate_view(within_size_limit)
+@decorate_view(within_size_limit, challenge)
 def add_tender(request: HttpRequest, response: HttpResponse, params: Query[Parameters]) -> Any:
     """Read a call for tenders (eForms or BOAMP XML, a BOAMP JSON record, or text, uploaded
     as `file` or pasted as `text`) and keep it, with its lots and the requirements derived from
     them, ready for matching.
 
-    Needs an account with the permission to add calls for tenders (curators have it). Award
-    notices and DECP files are refused: they are imported as references with
-    `grappe tender awards`.
+    Needs an account with the permission to add calls for tenders (curators have it); an API
+    token also needs the scope `tenders:write`. Award notices and DECP files are refused: they
+    are imported as references with `grappe tender awards`.
     """
-    user = request.auth
+    user = request.auth.user
     if not user.has_perm(ADD_PERMISSION):
         return Status(403, {"detail": "adding a call for tenders needs the curator's permission"})
     try:

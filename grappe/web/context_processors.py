@@ -3,6 +3,8 @@ from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
+from grappe.accounts.permissions import may_moderate
+
 
 def languages(request: HttpRequest) -> dict:
     """Links to this same page in each language: plain links work without JavaScript.
@@ -28,3 +30,9 @@ def languages(request: HttpRequest) -> dict:
             }
         )
     return {"language_links": links, "cluster_name": settings.GRAPPE_CLUSTER_NAME}
+
+
+def roles(request: HttpRequest) -> dict:
+    """What the header offers depends on the rules of grappe/accounts/permissions.py."""
+    user = getattr(request, "user", None)
+    return {"may_moderate": bool(user is not None and may_moderate(user))}

@@ -97,12 +97,21 @@ def can_edit_tender(user: AnyUser, tender: Tender) -> bool:
     return user.is_authenticated and tender.created_by_id == user.pk
 
 
-def can_view_watches(user: AnyUser) -> bool:
-    return user.has_perm("tenders.view_watch") or user.has_perm("tenders.change_watch")
+def can_view_watches(user: AnyUser, organisation: Organisation) -> bool:
+    """An organisation's members see its watches (grappe.accounts.permissions answers for the
+    organisation); so do those allowed to see or change any watch."""
+    return (
+        user.has_perm("tenders.view_watch", organisation)
+        or user.has_perm("tenders.view_watch")
+        or can_edit_watches(user, organisation)
+    )
 
 
-def can_edit_watches(user: AnyUser) -> bool:
-    return user.has_perm("tenders.change_watch")
+def can_edit_watches(user: AnyUser, organisation: Organisation) -> bool:
+    """Its members keep an organisation's watches; so do those allowed to change any watch."""
+    return user.has_perm("tenders.change_watch", organisation) or user.has_perm(
+        "tenders.change_watch"
+    )
 
 
 def login_url(next_path: str) -> str:
@@ -457,9 +466,9 @@ def tender_watch(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's watches and the open calls for tenders they catch, with why; the form
     adds a watch."""
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not can_view_watches(request.user):
+    if not can_view_watches(request.user, organisation):
         return _refuse(request)
-    allowed = can_edit_watches(request.user)
+    allowed = can_edit_watches(request.user, organisation)
     form = WatchForm(prefix="watch") if allowed else None
     if request.method == "POST":
         if not allowed:
@@ -487,7 +496,7 @@ def tender_watch(request: HttpRequest, slug: str) -> HttpResponse:
 def tender_watch_edit(request: HttpRequest, slug: str, watch_id: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     watch = get_object_or_404(Watch, pk=watch_id, organisation=organisation)
-    if not can_edit_watches(request.user):
+    if not can_edit_watches(request.user, organisation):
         return _refuse(request)
     if request.method == "POST":
         form = WatchForm(request.POST, prefix="watch", instance=watch)
@@ -507,7 +516,7 @@ def tender_watch_edit(request: HttpRequest, slug: str, watch_id: int) -> HttpRes
 @require_POST
 def tender_watch_delete(request: HttpRequest, slug: str, watch_id: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not can_edit_watches(request.user):
+    if not can_edit_watches(request.user, organisation):
         return _refuse(request, reverse("web:tender_watch", kwargs={"slug": slug}))
     deleted, _rows = Watch.objects.filter(pk=watch_id, organisation=organisation).delete()
     if not deleted:

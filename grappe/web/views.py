@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
+from grappe.accounts.permissions import may_propose
 from grappe.directory.models import Event
 from grappe.directory.places import departement_of_commune
 from grappe.directory.summary import index_summary
@@ -20,6 +21,7 @@ from grappe.search import exports, service
 from grappe.search.geojson import feature_collection
 from grappe.search.query import InvalidSearch, SearchParams, SearchResults
 from grappe.web import calendar, feeds, jsonld, queries, searching
+from grappe.web.tenders import can_view_watches
 
 # The home page's ways into the index, one per kind of entry.
 BROWSE = {
@@ -217,10 +219,15 @@ _ORIGIN_OF = {
 
 
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public profile; its members (and curators) also get the links to edit it and to
+    its tender watches."""
     page = queries.organisation_page(slug, today=timezone.localdate())
+    found = page and page.organisation
     return _entry_page(
         request, page, "web/organisation.html", jsonld.organisation_jsonld,
-        page=page, organisation=page and page.organisation,
+        page=page, organisation=found,
+        may_edit=bool(found) and may_propose(request.user, found),
+        may_see_watches=bool(found) and can_view_watches(request.user, found),
     )  # fmt: skip
 
 

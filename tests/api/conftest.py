@@ -35,3 +35,37 @@ class EventFactory(factories.EventFactory):
 
 CategoryFactory = factories.CategoryFactory
 fake_search = factories.fake_search
+
+
+# Accounts, for the write API (tests/api/test_profiles_write.py, tests/api/test_auth.py): the
+# organisation and people of tests/accounts/conftest.py, and API tokens.
+
+
+@pytest.fixture
+def acme(db):
+    return factories.OrganisationFactory(name="Acme Libre", website="https://www.acme-libre.fr")
+
+
+@pytest.fixture
+def other_org(db):
+    return factories.OrganisationFactory(name="Autre Société", website="https://autre.example")
+
+
+@pytest.fixture
+def member(acme):
+    from tests.accounts.conftest import member_of
+
+    return member_of(acme, "alice@acme-libre.fr")
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.curator(username="carla", email="carla@cluster.example")
+
+
+def bearer(user, scopes=("profiles:write",), **kwargs) -> dict[str, str]:
+    """The header of a new API token of the user, with these scopes."""
+    from grappe.accounts import tokens
+
+    _token, key = tokens.issue(user, "test", list(scopes), **kwargs)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}

@@ -23,9 +23,24 @@ PATHS = {
     "/api/tenders/{tender_id}",
     "/api/tenders/{tender_id}/matches",
     "/api/tenders/{tender_id}/consortia",
+    "/api/me",
+    "/api/organisations/{slug}/editable",
+    "/api/organisations/{slug}/{kind}",
+    "/api/organisations/{slug}/{kind}/{entry_id}",
+    "/api/proposals",
+    "/api/proposals/{proposal_id}",
+    "/api/proposals/{proposal_id}/withdraw",
 }
-# The one write: adding a call for tenders, with an account (tests/api/test_tenders.py).
-WRITES = {("/api/tenders", "post")}
+# The writes, each with an account: adding a call for tenders (tests/api/test_tenders.py) and
+# changing profiles (tests/api/test_profiles_write.py).
+WRITES = {
+    ("/api/tenders", "post"),
+    ("/api/organisations/{slug}", "patch"),
+    ("/api/organisations/{slug}/{kind}", "post"),
+    ("/api/organisations/{slug}/{kind}/{entry_id}", "patch"),
+    ("/api/organisations/{slug}/{kind}/{entry_id}", "delete"),
+    ("/api/proposals/{proposal_id}/withdraw", "post"),
+}
 
 
 @pytest.fixture
@@ -36,7 +51,7 @@ def document(client) -> dict:
     return response.json()
 
 
-def test_it_lists_every_path_and_only_reads_but_one(document):
+def test_it_lists_every_path_and_its_writes(document):
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Grappe API"
     assert set(document["paths"]) == PATHS
@@ -111,22 +126,31 @@ def test_operation_ids_are_short_names(document):
         for operation in path.values()
     )
     assert ids == [
+        "add_entry",
         "add_tender",
+        "change_entry",
+        "change_organisation",
+        "editable_organisation",
         "get_event",
         "get_offering",
         "get_organisation",
         "get_person",
+        "get_proposal",
         "get_software",
         "get_tender",
         "list_events",
         "list_offerings",
         "list_organisations",
         "list_people",
+        "list_proposals",
         "list_software",
+        "me",
+        "remove_entry",
         "search",
         "search_csv",
         "search_geojson",
         "search_json",
         "tender_consortia",
         "tender_matches",
+        "withdraw_proposal",
     ]

@@ -507,7 +507,11 @@ def test_the_openapi_document_describes_the_write_and_the_shapes(client):
     add = document["paths"]["/api/tenders"]["post"]
     assert set(add["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
     assert {"201", "400", "401", "403", "413"} <= set(add["responses"])
-    assert add["security"] == [{"BasicAuth": []}, {"SessionAuth": []}]
+    assert add["security"] == [{"TokenAuth": []}, {"BasicAuth": []}, {"SessionAuth": []}]
+    assert document["components"]["securitySchemes"]["TokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
     assert document["components"]["securitySchemes"]["BasicAuth"] == {
         "type": "http",
         "scheme": "basic",

@@ -25,6 +25,7 @@ from grappe.tenders.exporting import TEAM_COLUMNS
 from grappe.tenders.models import Lot, RequirementKind, Tender, Watch
 from grappe.tenders.notices import read_notice
 from grappe.tenders.storing import store_notice
+from tests.accounts.conftest import member_of
 from tests.conftest import shared_data
 from tests.factories import UserFactory
 from tests.web.conftest import assert_well_outlined
@@ -120,14 +121,14 @@ def test_a_visitor_sees_the_latest_tenders_and_a_login_link_not_the_form(client,
     assert "Centre hospitalier exemple de la Côte basque" in html
     assert "<td>2</td>" in html  # two lots
     assert 'name="notice_text"' not in html and 'name="notice_file"' not in html
-    assert 'href="/admin/login/?next=%2Ftenders%2F"' in html
+    assert 'href="/account/login/?next=%2Ftenders%2F"' in html
     assert_well_outlined(html)
 
 
 def test_a_visitor_cannot_add_a_tender(client, demo):
     response = client.post("/tenders/", {"notice_text": french_notice()})
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=%2Ftenders%2F"
+    assert response["Location"] == "/account/login/?next=%2Ftenders%2F"
     assert not Tender.objects.exists()
 
 
@@ -429,7 +430,7 @@ def test_a_visitor_is_sent_to_log_in_to_edit_a_lot(client, tender):
     url = lot_url(tender, suffix="edit/")
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={url.replace('/', '%2F')}"
+    assert response["Location"] == f"/account/login/?next={url.replace('/', '%2F')}"
     assert client.post(url, edit_data(tender.lots.get(lot_id="1"))).status_code == 302
     assert tender.lots.get(lot_id="1").requirements.count() == 3
     page = client.get(f"/tenders/{tender.public_id}/").text
@@ -580,7 +581,8 @@ def test_watches_are_for_users_allowed_to_see_them(client, member_user, watch):
     response = client.get(url)
     assert response.status_code == 302
     assert (
-        response["Location"] == "/admin/login/?next=%2Ftenders%2Fwatch%2Fnuage-girondin-exemple%2F"
+        response["Location"]
+        == "/account/login/?next=%2Ftenders%2Fwatch%2Fnuage-girondin-exemple%2F"
     )
 
     client.force_login(member_user)
@@ -596,6 +598,38 @@ def test_watches_are_for_users_allowed_to_see_them(client, member_user, watch):
     assert client.post(f"{url}{watch.pk}/delete/").status_code == 403
     assert Watch.objects.count() == 1
     assert client.get("/tenders/watch/nobody-here/").status_code == 404
+
+
+def test_a_member_keeps_the_watches_of_their_own_organisation_only(client, watch):
+    own = "/tenders/watch/nuage-girondin-exemple/"
+    other = "/tenders/watch/poitou-cloud-exemple/"
+    client.force_login(member_of(watch.organisation, "lea@nuage-girondin.example"))
+
+    assert client.get(own).status_code == 200
+    response = client.post(own, {"watch-name": "Sauvegarde", "watch-keywords": "sauvegarde"})
+    assert response.status_code == 302
+    added = Watch.objects.get(name="Sauvegarde")
+    assert added.organisation == watch.organisation
+    response = client.post(
+        f"{own}{watch.pk}/edit/",
+        {"watch-name": "Hébergement", "watch-cpv_codes": "", "watch-keywords": "nextcloud"},
+    )
+    assert response.status_code == 302
+    watch.refresh_from_db()
+    assert (watch.cpv_codes, watch.keywords) == ([], ["nextcloud"])
+    assert client.post(f"{own}{added.pk}/delete/").status_code == 302
+    assert (
+        'href="/tenders/watch/nuage-girondin-exemple/"'
+        in client.get("/organisations/nuage-girondin-exemple/").text
+    )
+
+    assert client.get(other).status_code == 403
+    assert client.post(other, {"watch-name": "X", "watch-keywords": "y"}).status_code == 403
+    assert (
+        'href="/tenders/watch/poitou-cloud-exemple/"'
+        not in client.get("/organisations/poitou-cloud-exemple/").text
+    )
+    assert list(Watch.objects.values_list("name", flat=True)) == ["Hébergement"]
 
 
 def test_the_organisation_page_links_to_its_watches_for_those_allowed(curator_client, demo):
