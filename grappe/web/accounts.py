@@ -222,6 +222,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "web/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("web:password_reset_complete")
+    http_method_names = ["get", "head", "post"]
+
+    def render_to_response(self, context, **response_kwargs):
+        """A used, expired or forged link is a bad request, as for the confirmation links."""
+        if not context.get("validlink"):
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

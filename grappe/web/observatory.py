@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from grappe.directory.models import (
     Category,
@@ -738,6 +739,7 @@ class ChartBlock:
     csv_url: str
 
 
+@require_safe
 def page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     blocks = [
@@ -755,6 +757,7 @@ def page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def csv_download(request: HttpRequest, chart: str) -> HttpResponse:
     figure = CHARTS.get(chart)
     if figure is None:

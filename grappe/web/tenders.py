@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from grappe.directory.models import Organisation
 from grappe.search.exports import content_disposition
@@ -206,6 +206,7 @@ def _lots() -> Prefetch:
     )
 
 
+@require_safe
 def tender(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A call for tenders as read, lot by lot, with a way to correct each before matching."""
     found = _tender(public_id)
@@ -395,6 +396,7 @@ def _amount(kind: str, value: Decimal | int | None) -> str:
     return str(value)
 
 
+@require_safe
 def tender_lot(request: HttpRequest, public_id: UUID, lot_id: str) -> HttpResponse:
     """Who in the cluster can answer a lot, requirement by requirement, and the best teams."""
     lot = _lot(public_id, lot_id)
@@ -417,6 +419,7 @@ def _all_teams(found: Tender) -> list[LotTeams]:
     return [teams_for_lot(lot) for lot in found.lots.all()]
 
 
+@require_safe
 def tender_teams_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Every lot's teams and coverage matrix as one spreadsheet (UTF-8 with a byte order mark,
     so that Excel shows the accents)."""
@@ -428,6 +431,7 @@ def tender_teams_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return response
 
 
+@require_safe
 def tender_teams_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The tender as read and every lot's teams, in the shape the API gives."""
     found = _tender(public_id)
@@ -439,6 +443,7 @@ def tender_teams_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return response
 
 
+@require_safe
 def tender_print(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """All lots, their best members and teams on one page made for paper: no navigation, and
     the evidence written out, since a printed page has nothing to unfold."""

@@ -1,7 +1,10 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from grappe.web import accounts, curation, editing, observatory, tenders, views
 from grappe.web.feeds import EntriesFeed
+
+feed = require_safe(EntriesFeed())  # read-only pages answer 405 to every write
 
 app_name = "web"
 urlpatterns = [
@@ -10,10 +13,10 @@ urlpatterns = [
     path("search/results.geojson", views.search_geojson, name="search_geojson"),
     path("search/results.csv", views.search_csv, name="search_csv"),
     path("search/results.json", views.search_json, name="search_json"),
-    path("feeds/", EntriesFeed(), name="feed"),
-    path("feeds/kind/<str:kind>/", EntriesFeed(), name="kind_feed"),
-    path("feeds/departement/<str:departement>/", EntriesFeed(), name="departement_feed"),
-    path("feeds/category/<slug:category>/", EntriesFeed(), name="category_feed"),
+    path("feeds/", feed, name="feed"),
+    path("feeds/kind/<str:kind>/", feed, name="kind_feed"),
+    path("feeds/departement/<str:departement>/", feed, name="departement_feed"),
+    path("feeds/category/<slug:category>/", feed, name="category_feed"),
     path("events.ics", views.events_calendar, name="events_calendar"),
     path("observatory/", observatory.page, name="observatory"),
     path("observatory/<slug:chart>.csv", observatory.csv_download, name="observatory_csv"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from grappe.accounts.permissions import may_propose
 from grappe.directory.models import Event
@@ -41,6 +42,7 @@ SHORTCUTS = (
 )
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -63,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """A bad parameter is the visitor's to fix: a 400 page naming it, never a stack trace."""
     try:
@@ -87,6 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "web/search.html", context)
 
 
+@require_safe
 def map_page(request: HttpRequest) -> HttpResponse:
     """The search on a map: the same filters and facets, only entries that have a place. The
     list of results is the page itself (it serves without JavaScript); the map's script draws
@@ -111,6 +115,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def search_geojson(request: HttpRequest) -> HttpResponse:
     """Every located result of a search as GeoJSON: the map's markers, and a download."""
     try:
@@ -155,6 +160,7 @@ def _exported_results(
         )
 
 
+@require_safe
 def search_csv(request: HttpRequest) -> HttpResponse:
     """Every result of a search as a spreadsheet: one row per entry, headers in the page's
     language, UTF-8 with a byte order mark so that Excel shows the accents."""
@@ -171,6 +177,7 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def search_json(request: HttpRequest) -> HttpResponse:
     """Every result of a search as JSON, with the fields of the API's search hits."""
     results, refusal = _exported_results(request)
@@ -187,6 +194,7 @@ def search_json(request: HttpRequest) -> HttpResponse:
 
 
 @cache_control(public=True, max_age=3600)
+@require_safe
 def departement_outlines(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         outlines.outlines_geojson(),
@@ -218,6 +226,7 @@ _ORIGIN_OF = {
 }
 
 
+@require_safe
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     """The public profile; its members (and curators) also get the links to edit it and to
     its tender watches."""
@@ -231,6 +240,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
+@require_safe
 def software(request: HttpRequest, slug: str) -> HttpResponse:
     page = queries.software_page(slug)
     return _entry_page(
@@ -239,6 +249,7 @@ def software(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
+@require_safe
 def offering(request: HttpRequest, slug: str) -> HttpResponse:
     page = queries.offering_page(slug, timezone.localdate())
     return _entry_page(
@@ -247,11 +258,13 @@ def offering(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
+@require_safe
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     entry = queries.person(slug)
     return _entry_page(request, entry, "web/person.html", jsonld.person_jsonld, person=entry)
 
 
+@require_safe
 def event(request: HttpRequest, slug: str) -> HttpResponse:
     entry = queries.event(slug)
     return _entry_page(
@@ -260,12 +273,14 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
+@require_safe
 def events_calendar(request: HttpRequest) -> HttpResponse:
     """The coming and recent events as one iCalendar file, for calendar applications."""
     events = calendar.calendar_events(timezone.localdate())
     return _calendar_response(request, events, "grappe-events.ics")
 
 
+@require_safe
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """One event as an iCalendar file: "Add to my calendar"."""
     entry = queries.event(slug)
