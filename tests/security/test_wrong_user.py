@@ -25,6 +25,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -84,6 +85,13 @@ PUBLIC_API_PREFIXES = (
     "api/events/",
     "api/tenders/",
 )
+
+
+@pytest.fixture(autouse=True)
+def french():
+    """Addresses without a language prefix, whatever an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 @dataclass

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from grappe.interop.formats.trees import NoAliasSafeLoader
+
 SECTIONS = (
     "categories",
     "certification_schemes",
@@ -48,7 +50,7 @@ def parse(content: bytes, source: str = "") -> DirectoryDocument:
     document = DirectoryDocument()
     prefix = f"{source}: " if source else ""
     try:
-        tree = yaml.safe_load(content)
+        tree = yaml.load(content, Loader=NoAliasSafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"

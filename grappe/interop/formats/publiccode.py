@@ -35,6 +35,7 @@ from django.core.validators import validate_email
 from PIL import Image, UnidentifiedImageError
 
 from grappe.directory.licences import is_valid_spdx, normalise_licence
+from grappe.interop.formats.trees import NoAliasSafeLoader
 
 # The latest version of the standard, and every value of publiccodeYmlVersion it accepts. "0"
 # means "the latest 0.x"; an older number is read with the latest rules, with a warning.
@@ -259,7 +260,7 @@ def validate(
     return result
 
 
-class _Yaml12Loader(yaml.SafeLoader):
+class _Yaml12Loader(NoAliasSafeLoader):
     """YAML 1.2 core schema, as the standard asks: `yes`, `no`, `on`, `off` stay text, and so do
     dates (`2017-04-15`), which PyYAML's YAML 1.1 rules would turn into booleans and dates."""
 

@@ -21,10 +21,24 @@ def json_tree(content: bytes, source: str, errors: list[tuple[str, str]]) -> Any
     return _UNREAD
 
 
+class NoAliasSafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases (`*name`): nested aliases make a few hundred bytes
+    expand into hundreds of millions of values (an "alias bomb"), and none of the catalogue
+    formats Grappe reads needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def yaml_tree(text: str, source: str, errors: list[tuple[str, str]]) -> Any:
     """The parsed YAML (already decoded text), or UNREAD after adding the located reason."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=NoAliasSafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from grappe.directory.materials import material_name
 from grappe.directory.models import Offering, Platform
 from grappe.directory.places import departement_label
 from grappe.directory.validators import format_phone
+from grappe.web.markdown import render_markdown
 
 register = template.Library()
 
@@ -130,3 +132,9 @@ def platform_labels(values: list[str]) -> str:
     """["web", "linux"] -> "Web, Linux"."""
     labels = dict(Platform.choices)
     return ", ".join(str(labels.get(value, value)) for value in values)
+
+
+@register.filter
+def markdown(text: object) -> SafeString:
+    """A user's text (description, biography, testimony) as sanitised Markdown."""
+    return render_markdown(str(text) if text else "")
