@@ -122,8 +122,11 @@ def test_the_relations_a_merge_moves_are_the_ones_the_tests_above_cover():
         "Organisation": [
             "Certification.organisation",
             "Event.organiser",
+            # tests/accounts/test_merge.py
+            "Membership.organisation",
             "Offering.organisation",
             "Person.organisation",
+            "Proposal.organisation",
             "Reference.client",
             "Reference.organisation",
             "Reference.partners",
