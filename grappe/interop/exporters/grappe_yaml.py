@@ -11,7 +11,8 @@ from grappe.interop.formats import register_exporter
 from grappe.interop.formats.grappe_yaml import dump
 from grappe.interop.loaders import CHILDREN, ORDER, SPECS
 
-_SKIPPED = {"id", "created_at", "updated_at", "departement", "organisation"}
+# confirmed_at is this instance's moderation state, like the timestamps: not part of a record.
+_SKIPPED = {"id", "created_at", "updated_at", "confirmed_at", "departement", "organisation"}
 
 
 def _plain(value: Any) -> Any:
