@@ -1,4 +1,4 @@
-"""Accessibility of every public and curator page: what axe-core finds, by impact.
+"""Accessibility of every public, member and curator page: what axe-core finds, by impact.
 
     python bench/accessibility.py            # prints the figures
     python bench/accessibility.py --write    # and updates the accessibility block of
@@ -32,10 +32,11 @@ def run_test() -> tuple[list[dict], bool]:
 def table(pages: list[dict]) -> list[str]:
     by_impact = Counter(impact for page in pages for _rule, impact in page["violations"])
     rules = Counter((rule, impact) for page in pages for rule, impact in page["violations"])
-    curator = sum("/admin/" in page["url"] or "/edit/" in page["url"] for page in pages)
+    who = Counter(page.get("who", "visitor") for page in pages)
     lines = [
-        f"Pages audited: {len(pages)} (French and English; {curator} of them back-office or "
-        "edit pages seen as a curator).",
+        f"Pages audited: {len(pages)} (French and English, forms also as they come back from a "
+        f"POST: {who['visitor']} seen by a visitor, {who['member']} by a logged-in member, "
+        f"{who['curator']} by a curator).",
         "",
         "| impact | findings |",
         "|---|---|",

@@ -221,7 +221,7 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, for you."))
-    prefix = models.CharField(_("starts with"), max_length=12)
+    prefix = models.CharField(_("starts with"), max_length=16)
     digest = models.CharField(max_length=64, unique=True)
     scopes = StringListField(_("scopes"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

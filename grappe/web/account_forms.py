@@ -80,7 +80,17 @@ class EmailLoginForm(AuthenticationForm):
 
     username = UsernameField(
         label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        # Text, not type=email: accounts made with `createcurator` or `createsuperuser` are named
+        # without an address, and a browser refuses to send such a name from an e-mail input.
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "inputmode": "email",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     error_messages = {
         **AuthenticationForm.error_messages,

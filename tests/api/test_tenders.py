@@ -110,7 +110,7 @@ def test_a_script_sends_a_text_field_with_http_basic(demo, client):
 
 
 def test_without_credentials_it_is_a_401_and_nothing_is_stored(demo, client):
-    response = post_text(client)
+    response = post_text(client, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 401
     assert "needs an account" in response.json()["detail"]
@@ -120,7 +120,7 @@ def test_without_credentials_it_is_a_401_and_nothing_is_stored(demo, client):
 def test_a_wrong_password_is_a_401(demo, client):
     curator(username="robot")
 
-    response = post_text(client, **basic("robot", "wrong"))
+    response = post_text(client, HTTP_ACCEPT_LANGUAGE="en", **basic("robot", "wrong"))
 
     assert response.status_code == 401
     assert response.json() == {"detail": "wrong username or password"}

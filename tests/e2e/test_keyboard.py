@@ -3,8 +3,10 @@ and words are typed into the field that has the focus; no click anywhere.
 
 A visitor searches from the home page, narrows with a facet, goes to the map, opens an entry
 from the list beside it; a curator logs in from the calls for tenders, opens a tender, edits
-a lot and saves it. Every stop of the focus on the way must show it with an outline, and on
-the edit form the focus must reach every control, in order.
+a lot and saves it; a member logs in from the home page, goes from the dashboard to the
+profile of their organisation, changes a field of its form and sends it to the curators.
+Every stop of the focus on the way must show it with an outline, and on the lot's edit form
+the focus must reach every control, in order.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
 expect = playwright_api().expect
 pytestmark = [pytest.mark.e2e]
 
-CURATOR = "e2e-keyboard-curator"
+# The site's login form asks for an e-mail address: a curator's username is its address.
+CURATOR = "e2e-keyboard-curator@example.org"
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
 HOSTING_FACET = "Offre d’hébergement"
 MAX_TABS = 250
@@ -51,7 +54,7 @@ class Journey:
 
     Grappe's pages draw a 3 px outline around the focus; an element they forgot gets only the
     browser's thin default ring (1 px), so at least 2 px are asked there. Django's back office
-    (its login form) keeps the browser's ring: any outline is enough there.
+    keeps the browser's ring: any outline is enough there.
     """
 
     page: Page
@@ -132,7 +135,7 @@ def tender(site: Site, django_db_blocker) -> Iterator[str]:
     from tests.web.test_tenders import french_notice
 
     with django_db_blocker.unblock():
-        user = curator(username=CURATOR)
+        user = curator(username=CURATOR, email=CURATOR)
         added = store_notice(read_notice(french_notice().encode(), "avis.txt"), user=user)
     yield str(added.public_id)
     with django_db_blocker.unblock():
@@ -148,7 +151,7 @@ def test_a_curator_logs_in_and_edits_a_lot_by_keyboard(
     page.goto(site.url_of("/tenders/"))
     journey.tab_to(page.locator("p.login-prompt a"))
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/admin/login/\?next="))
+    expect(page).to_have_url(re.compile(r"/account/login/\?next="))
     journey.tab_to(page.locator("#id_username"))
     page.keyboard.type(CURATOR)
     journey.tab_to(page.locator("#id_password"))
@@ -191,3 +194,58 @@ def test_a_curator_logs_in_and_edits_a_lot_by_keyboard(
         "Hébergement Nextcloud HDS, revu au clavier"
     )
     expect(page.locator("table.requirements")).not_to_contain_text("Hébergeur de données de santé")
+
+
+MEMBER_ORGANISATION = "atelier-partage-dax-exemple"
+
+
+@pytest.fixture(scope="module")
+def member(site: Site, django_db_blocker) -> Iterator[tuple[str, str]]:
+    """A member of a demo organisation, at its web domain, committed so that the server thread
+    sees it: (their address, the organisation's slug)."""
+    from grappe.accounts.claims import website_host
+    from grappe.accounts.models import Proposal
+    from grappe.directory.models import Organisation
+    from tests.accounts.conftest import member_of
+
+    with django_db_blocker.unblock():
+        organisation = Organisation.objects.get(slug=MEMBER_ORGANISATION)
+        address = f"e2e-keyboard-member@{website_host(organisation.website)}"
+        user = member_of(organisation, address)
+    yield address, organisation.slug
+    with django_db_blocker.unblock():
+        Proposal.objects.filter(author=user).delete()
+        user.delete()
+
+
+# No test transaction: logging in and sending the form write through the live server.
+def test_a_member_logs_in_and_proposes_a_change_by_keyboard(
+    site: Site, page: Page, journey: Journey, member: tuple[str, str]
+):
+    address, slug = member
+    page.goto(site.url_of("/"))
+    journey.tab_to(page.locator("header a[href='/account/login/']"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site.url_of("/account/login/"))
+    journey.tab_to(page.locator("#id_username"))
+    page.keyboard.type(address)
+    journey.tab_to(page.locator("#id_password"))
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site.url_of("/account/"))
+
+    journey.tab_to(page.locator(f"main a[href='/organisations/{slug}/manage/']"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site.url_of(f"/organisations/{slug}/manage/"))
+    journey.tab_to(page.locator(f"main a[href='/organisations/{slug}/edit/']"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site.url_of(f"/organisations/{slug}/edit/"))
+
+    journey.tab_to(page.locator("#id_legal_name"))
+    page.keyboard.type("Atelier partagé de Dax, association")  # Tab selected the old name
+    journey.tab_to(page.locator("form.entry-form button[type=submit]"))
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(re.escape(site.url_of("/account/proposals/")) + r"\d+/$"))
+    expect(page.locator(".facts .status")).to_have_class(re.compile(r"\bstatus-pending\b"))
+    expect(page.locator("table.diff")).to_contain_text("Atelier partagé de Dax, association")

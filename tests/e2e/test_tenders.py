@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 expect = playwright_api().expect
 pytestmark = [pytest.mark.e2e]
 
-USERNAME = "e2e-builder"
+# The site's login form asks for an e-mail address (an <input type="email"> the browser checks
+# before sending): a curator's username is its address, lowercase as the form makes it.
+USERNAME = "e2e-builder@example.org"
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
 HDS_HOLDERS = re.compile(r"Héberge-Adour \(exemple\)|Nuage Girondin \(exemple\)")
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -34,7 +36,7 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 def builder(site: Site, django_db_blocker) -> Iterator[str]:
     """A curator committed before any test's transaction, so the server thread sees it."""
     with django_db_blocker.unblock():
-        user = curator(username=USERNAME)
+        user = curator(username=USERNAME, email=USERNAME)
     yield USERNAME
     with django_db_blocker.unblock():
         user.delete()
@@ -51,14 +53,14 @@ def test_a_visitor_reads_the_tenders_page_and_is_offered_to_log_in(site: Site, p
     expect(nav.locator("a[href='/tenders/']")).to_have_attribute("aria-current", "page")
     expect(page.locator("textarea, input[type=file]")).to_have_count(0)
     login = page.locator("p.login-prompt a")
-    expect(login).to_have_attribute("href", "/admin/login/?next=%2Ftenders%2F")
+    expect(login).to_have_attribute("href", "/account/login/?next=%2Ftenders%2F")
 
 
 def log_in_from_the_tenders_page(page: Page, site: Site, language: str) -> None:
     page.goto(site.url_of(f"{language}/tenders/"))
     expect(page.locator("textarea")).to_have_count(0)  # no form before logging in
     page.locator("p.login-prompt a").click()
-    expect(page).to_have_url(re.compile(re.escape(site.url_of(f"{language}/admin/login/?next="))))
+    expect(page).to_have_url(re.compile(re.escape(site.url_of(f"{language}/account/login/?next="))))
     page.locator("#id_username").fill(USERNAME)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='What uses it, for you.', max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(max_length=12, verbose_name='starts with')),
+                ('prefix', models.CharField(max_length=16, verbose_name='starts with')),
                 ('digest', models.CharField(max_length=64, unique=True)),
                 ('scopes', models.JSONField(blank=True, default=list, verbose_name='scopes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
