@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "grappe.serving",
     "grappe.web",
     "grappe.api",
+    "grappe.needs",
     "grappe.accounts",
     "grappe.tenders",
     "grappe.federation",

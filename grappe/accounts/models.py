@@ -212,6 +212,7 @@ class Proposal(models.Model):
 class TokenScope(models.TextChoices):
     PROFILES_WRITE = "profiles:write", _("Propose changes to my organisations' profiles")
     TENDERS_WRITE = "tenders:write", _("Add calls for tenders")
+    NEEDS_WRITE = "needs:write", _("Post and join needs, answer them")
 
 
 class ApiToken(models.Model):

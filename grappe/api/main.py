@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from grappe.api import directory, errors, exports, profiles, search, tenders
+from grappe.api import directory, errors, exports, needs, profiles, search, tenders
 from grappe.api.language import in_requested_language
 
 
@@ -41,3 +41,4 @@ api.add_router("", exports.router)
 api.add_router("", directory.router)
 api.add_router("", tenders.router)
 api.add_router("", profiles.router)
+api.add_router("", needs.router)

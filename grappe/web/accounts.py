@@ -71,6 +71,7 @@ from grappe.web.account_forms import (
     LocalisedPasswordResetForm,
     SignupForm,
 )
+from grappe.web.needs import dashboard_needs
 
 logger = logging.getLogger(__name__)
 
@@ -287,6 +288,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "territory_stale": territory_stale,
             "curation": curation,
             "profile": profile,
+            "needs": dashboard_needs(user),
         },
     )
 

@@ -1,10 +1,12 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from grappe.web import accounts, curation, editing, observatory, tenders, views
+from grappe.web import accounts, curation, editing, needs, observatory, tenders, views
 from grappe.web.feeds import EntriesFeed
+from grappe.web.needs_feeds import NeedsFeed
 
 feed = require_safe(EntriesFeed())  # read-only pages answer 405 to every write
+needs_feed = require_safe(NeedsFeed())
 
 app_name = "web"
 urlpatterns = [
@@ -53,6 +55,37 @@ urlpatterns = [
         tenders.tender_lot_edit,
         name="tender_lot_edit",
     ),
+    # Needs (grappe/web/needs.py): the board, posting, a need's page and its writes, feeds.
+    path("needs/", needs.board, name="needs"),
+    path("needs/new/", needs.new_need, name="need_new"),
+    path("needs/follow/", needs.follow, name="needs_follow"),
+    path("needs/unfollow/", needs.unfollow, name="needs_unfollow"),
+    path("needs/feed/", needs_feed, name="needs_feed"),
+    path("needs/feed/software/<slug:software>/", needs_feed, name="needs_software_feed"),
+    path("needs/feed/category/<slug:category>/", needs_feed, name="needs_category_feed"),
+    path("needs/feed/departement/<str:departement>/", needs_feed, name="needs_departement_feed"),
+    path("needs/<uuid:public_id>/", needs.need, name="need"),
+    path("needs/<uuid:public_id>/join/", needs.join, name="need_join"),
+    path(
+        "needs/<uuid:public_id>/pledges/<slug:organisation>/leave/",
+        needs.leave,
+        name="need_leave",
+    ),
+    path("needs/<uuid:public_id>/answer/", needs.answer, name="need_answer"),
+    path(
+        "needs/<uuid:public_id>/answers/<int:answer_id>/choose/",
+        needs.choose,
+        name="need_choose",
+    ),
+    path(
+        "needs/<uuid:public_id>/answers/<int:answer_id>/withdraw/",
+        needs.withdraw_answer,
+        name="need_withdraw_answer",
+    ),
+    path("needs/<uuid:public_id>/deliver/", needs.deliver, name="need_deliver"),
+    path("needs/<uuid:public_id>/reopen/", needs.reopen, name="need_reopen"),
+    path("needs/<uuid:public_id>/merge/", needs.merge, name="need_merge"),
+    path("needs/<uuid:public_id>/team/", needs.team, name="need_team"),
     # Accounts (grappe/web/accounts.py): sign-up, login, the member's dashboard, tokens, data.
     path("account/", accounts.dashboard, name="dashboard"),
     path("account/signup/", accounts.signup, name="signup"),

@@ -186,7 +186,7 @@ def test_a_session_holds_every_scope(client, member):
 
     assert (me["authenticated_by"], me["scopes"]) == (
         "session",
-        ["profiles:write", "tenders:write"],
+        ["needs:write", "profiles:write", "tenders:write"],
     )
     assert me["token"] is None
 

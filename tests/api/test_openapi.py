@@ -30,9 +30,16 @@ PATHS = {
     "/api/proposals",
     "/api/proposals/{proposal_id}",
     "/api/proposals/{proposal_id}/withdraw",
+    "/api/needs",
+    "/api/needs/{need_id}",
+    "/api/needs/{need_id}/pledges",
+    "/api/needs/{need_id}/pledges/{organisation_slug}",
+    "/api/needs/{need_id}/answers",
+    "/api/needs/{need_id}/answers/{answer_id}/choose",
+    "/api/needs/{need_id}/delivered",
 }
-# The writes, each with an account: adding a call for tenders (tests/api/test_tenders.py) and
-# changing profiles (tests/api/test_profiles_write.py).
+# The writes, each with an account: adding a call for tenders (tests/api/test_tenders.py),
+# changing profiles (tests/api/test_profiles_write.py) and needs (tests/api/test_needs.py).
 WRITES = {
     ("/api/tenders", "post"),
     ("/api/organisations/{slug}", "patch"),
@@ -40,6 +47,12 @@ WRITES = {
     ("/api/organisations/{slug}/{kind}/{entry_id}", "patch"),
     ("/api/organisations/{slug}/{kind}/{entry_id}", "delete"),
     ("/api/proposals/{proposal_id}/withdraw", "post"),
+    ("/api/needs", "post"),
+    ("/api/needs/{need_id}/pledges", "post"),
+    ("/api/needs/{need_id}/pledges/{organisation_slug}", "delete"),
+    ("/api/needs/{need_id}/answers", "post"),
+    ("/api/needs/{need_id}/answers/{answer_id}/choose", "post"),
+    ("/api/needs/{need_id}/delivered", "post"),
 }
 
 
@@ -128,23 +141,31 @@ def test_operation_ids_are_short_names(document):
     assert ids == [
         "add_entry",
         "add_tender",
+        "answer_need",
         "change_entry",
         "change_organisation",
+        "choose_answer",
+        "deliver_need",
         "editable_organisation",
         "get_event",
+        "get_need",
         "get_offering",
         "get_organisation",
         "get_person",
         "get_proposal",
         "get_software",
         "get_tender",
+        "join_need",
+        "leave_need",
         "list_events",
+        "list_needs",
         "list_offerings",
         "list_organisations",
         "list_people",
         "list_proposals",
         "list_software",
         "me",
+        "post_need",
         "remove_entry",
         "search",
         "search_csv",

@@ -514,7 +514,7 @@ def test_http_basic_works_and_holds_every_scope(acme, member):
 
     assert response.status_code == 202, response.json()
     assert me["authenticated_by"] == "basic"
-    assert me["scopes"] == ["profiles:write", "tenders:write"]
+    assert me["scopes"] == ["needs:write", "profiles:write", "tenders:write"]
 
 
 # Who am I, and my proposals.

@@ -1,0 +1,1 @@
+"""Coalitions of need: public bodies pool a need and a budget, member companies answer."""
