@@ -127,6 +127,13 @@ def _approved_organisation_ids(user: AnyUser) -> frozenset[int]:
     return cached
 
 
+def member_organisation_ids(user: AnyUser) -> frozenset[int]:
+    """The organisations this account speaks for (approved memberships), read once a request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return _approved_organisation_ids(user)
+
+
 def forget_memberships(user: AnyUser) -> None:
     """After a membership changed within the same request."""
     user.__dict__.pop("_grappe_member_of", None)

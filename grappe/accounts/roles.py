@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 CURATORS = "Curators"
-CURATED_APPS = ("directory", "geo", "tenders")
+CURATED_APPS = ("directory", "geo", "tenders", "needs")
 SEEN_BY_CURATORS = ("membership", "proposal")
 
 

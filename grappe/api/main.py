@@ -18,10 +18,12 @@ api = GrappeAPI(
     version="1",
     description=(
         "The index of a regional open-source ecosystem: organisations, software, offerings, "
-        "people, events, and the search over all of them; and calls for tenders, with the "
-        "members who can answer each lot and the teams they could form. Reading is public. "
+        "people, events, and the search over all of them; calls for tenders, with the "
+        "members who can answer each lot and the teams they could form; and needs that "
+        "organisations pool money for (`/api/needs`). Reading is public. "
         "Writing needs an account: an API token (`Authorization: Bearer ...`) with the scope "
-        "the operation names (`profiles:write`, `tenders:write`), HTTP Basic, or a session of "
+        "the operation names (`profiles:write`, `tenders:write`, `needs:write`), HTTP Basic, or "
+        "a session of "
         "the site with its CSRF token. Members propose changes to their organisation's "
         "profile, which curators approve (`/api/organisations/{slug}/editable`, "
         "`/api/proposals`); adding a call for tenders (`POST /api/tenders`) needs the "

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from grappe.accounts.permissions import AnyUser, _approved_organisation_ids, is_curator
+from grappe.accounts.permissions import AnyUser, is_curator, member_organisation_ids
 from grappe.needs.models import AnswerStatus, NeedStatus, Visibility
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def organisations_of(user: AnyUser) -> frozenset[int]:
     request, like is_member_of)."""
     if not is_active_account(user):
         return frozenset()
-    return _approved_organisation_ids(user)
+    return member_organisation_ids(user)
 
 
 def is_member(user: AnyUser, organisation: Organisation | int | None) -> bool:

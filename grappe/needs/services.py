@@ -10,6 +10,7 @@ grappe/needs/similar.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -92,6 +93,24 @@ class Invalid(ValueError):
 # Values.
 
 
+# Spaces people put between thousands, in either language, and the euro sign.
+AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f€]|EUR", re.IGNORECASE)
+
+
+def amount_text(value: object) -> str:
+    """An amount as people type it in either language, as Decimal reads it: "12 000,50 €",
+    "12,000.50", "1.500,50" and "12,5" all mean what their writer meant."""
+    text = AMOUNT_NOISE.sub("", str(value))
+    if "," in text and "." in text:  # the last separator is the decimal one
+        thousands = "," if text.rindex(",") < text.rindex(".") else "."
+        text = text.replace(thousands, "")
+    elif text.count(",") == 1 and len(text.rsplit(",", 1)[1]) != 3:
+        text = text.replace(",", ".")  # "12,5": a decimal comma
+    elif text.count(",") >= 1:
+        text = text.replace(",", "")  # "12,000": thousands
+    return text
+
+
 def parse_amount(value: object, field: str = "amount", *, required: bool = False) -> Decimal | None:
     """An amount in euros, as typed in a form ("15 000,50") or sent as JSON (15000.5): positive,
     at most 10,000,000, to the cent. Empty means none, unless required."""
@@ -104,8 +123,7 @@ def parse_amount(value: object, field: str = "amount", *, required: bool = False
         value = "not a number"
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    text = text.removesuffix("€").removesuffix("EUR").replace(",", ".")
+    text = amount_text(value)
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -541,9 +559,13 @@ def archive_inactive(now: datetime | None = None) -> int:
     their decider may reopen them). Returns how many were archived."""
     now = now or timezone.now()
     limit = now - timedelta(days=ARCHIVE_AFTER_DAYS)
-    return Need.objects.filter(status=NeedStatus.OPEN, last_activity_at__lt=limit).update(
-        status=NeedStatus.ARCHIVED, updated_at=now
-    )
+    archived = 0
+    # One save each, not update(): saving sends the signals that renew the anonymous page cache.
+    for need in Need.objects.filter(status=NeedStatus.OPEN, last_activity_at__lt=limit):
+        need.status = NeedStatus.ARCHIVED
+        need.save(update_fields=["status", "updated_at"])
+        archived += 1
+    return archived
 
 
 # Following.

@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 HEADER = "X-Grappe-Cache"
 GENERATION_KEY = "grappe:pages:generation"
 # The rooms whose data the public pages show (the search index has its own signal).
-WATCHED_APPS = ("directory", "geo", "tenders", "federation", "accounts")
+WATCHED_APPS = ("directory", "geo", "tenders", "federation", "accounts", "needs")
 # Paths (after any language prefix) never cached.
 EXCLUDED = ("admin", "federation", "i18n", "healthz")
 _VARY_ALLOWED = frozenset({"accept-language", "accept-encoding"})

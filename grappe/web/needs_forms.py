@@ -31,12 +31,11 @@ from grappe.needs.models import (
     Pledge,
     Visibility,
 )
+from grappe.needs.services import amount_text
 
 # How many near names a software field suggests when the name typed is not in the catalogue.
 SOFTWARE_SUGGESTIONS = 5
 MAX_PARTNERS = 10
-# Spaces people put between thousands, in either language, and the euro sign.
-AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f€]|EUR", re.IGNORECASE)
 UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 
@@ -82,14 +81,7 @@ class EurosField(forms.DecimalField):
             return None
         if isinstance(value, Decimal):
             return value
-        text = AMOUNT_NOISE.sub("", str(value))
-        if "," in text and "." in text:  # "1,500.50" or "1.500,50": the last one is decimal
-            thousands = "," if text.rindex(",") < text.rindex(".") else "."
-            text = text.replace(thousands, "")
-        elif text.count(",") == 1 and len(text.rsplit(",", 1)[1]) != 3:
-            text = text.replace(",", ".")  # "12,5": a decimal comma
-        elif text.count(",") >= 1:
-            text = text.replace(",", "")  # "12,000": thousands
+        text = amount_text(value)
         try:
             amount = Decimal(text)
         except InvalidOperation:

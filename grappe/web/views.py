@@ -18,6 +18,7 @@ from grappe.directory.places import departement_of_commune
 from grappe.directory.summary import index_summary
 from grappe.federation import provenance
 from grappe.geo import outlines
+from grappe.needs.models import Need, NeedStatus
 from grappe.search import exports, service
 from grappe.search.geojson import feature_collection
 from grappe.search.query import InvalidSearch, SearchParams, SearchResults
@@ -240,12 +241,22 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
+# Open needs listed on a software's page; the board lists them all.
+SOFTWARE_NEEDS_SHOWN = 5
+
+
 @require_safe
 def software(request: HttpRequest, slug: str) -> HttpResponse:
     page = queries.software_page(slug)
+    open_needs = (
+        Need.objects.filter(software=page.software, status=NeedStatus.OPEN).order_by("-created_at")
+        if page
+        else Need.objects.none()
+    )
     return _entry_page(
         request, page, "web/software.html", jsonld.software_jsonld,
         page=page, software=page and page.software,
+        open_needs=list(open_needs[:SOFTWARE_NEEDS_SHOWN]),
     )  # fmt: skip
 
 

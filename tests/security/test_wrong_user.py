@@ -34,6 +34,8 @@ from grappe.accounts.editing import version_token
 from grappe.accounts.models import ApiToken, Membership, Proposal, TokenScope
 from grappe.accounts.moderation import Seen, save_edit
 from grappe.directory.models import Certification, Offering, Organisation, Person, Reference
+from grappe.needs import services as needs
+from grappe.needs.models import Answer, Need, Pledge, Visibility
 from grappe.tenders.models import Lot, Requirement, Tender, Watch
 from tests.accounts.conftest import member_of
 from tests.factories import (
@@ -73,6 +75,11 @@ PUBLIC_READS = {
     "web:tender_teams_json",
     "web:tender_print",
     "web:tender_lot",
+    "web:need",
+    "web:need_team",
+    "web:needs_software_feed",
+    "web:needs_category_feed",
+    "web:needs_departement_feed",
     # A confirmation or reset link with a forged token shows "this link does not work".
     "web:confirm_email",
     "web:password_reset_confirm",
@@ -84,7 +91,12 @@ PUBLIC_API_PREFIXES = (
     "api/people/",
     "api/events/",
     "api/tenders/",
+    "api/needs/",
 )
+# Writes anyone who speaks for an organisation may make on anyone's need, for their own
+# organisation: join it, answer it. What they cannot do for another organisation is tried in
+# test_a_need_is_joined_only_for_ones_own_organisation.
+OPEN_TO_MEMBERS = {"web:need_join", "web:need_answer", "api:join_need", "api:answer_need"}
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +123,8 @@ class World:
     software_slug: str
     event_slug: str
     category_slug: str
+    need: Need
+    answer: Answer
     secrets: tuple[str, ...]
 
 
@@ -142,6 +156,22 @@ def world(db) -> World:
     victor_token, victor_key = tokens.issue(victor, "victor's script", list(TokenScope.values))
     _token, mallory_key = tokens.issue(mallory, "mallory's script", list(TokenScope.values))
     watch = Watch.objects.create(organisation=acme, name="Veille Acme", keywords=["nextcloud"])
+    need = needs.post_need(
+        victor,
+        organisation=acme,
+        title="Module de réservation pour Decidim",
+        description="Un module de réservation de salles.",
+        kind="module",
+        amount="4321.77",
+        amount_visibility=Visibility.CURATORS,
+        constraints="contrainte privée 7f3a",
+        show_name=False,
+    )
+    answerer_org = OrganisationFactory(name="Éditeur Libre")
+    answerer = member_of(answerer_org, "eve@editeur-libre.example")
+    answer = needs.answer(
+        answerer, need, answerer_org, scope="Le module", price="3000", duration_days="30"
+    )
     tender = Tender.objects.create(
         title="Marché de Victor", source_format="text", created_by=victor
     )
@@ -163,7 +193,18 @@ def world(db) -> World:
         software_slug=SoftwareFactory().slug,
         event_slug=EventFactory().slug,
         category_slug=CategoryFactory().slug,
-        secrets=("Secret de Victor 7f3a", "note privée 7f3a", victor_key, victor_token.prefix),
+        need=need,
+        answer=answer,
+        secrets=(
+            "Secret de Victor 7f3a",
+            "note privée 7f3a",
+            "contrainte privée 7f3a",
+            "4321.77",
+            "4 321,77",
+            "4,321.77",
+            victor_key,
+            victor_token.prefix,
+        ),
     )
 
 
@@ -238,6 +279,19 @@ def _value(param: str, route: str, kind: str | None, slug: str, world: World) ->
         return slug
     if param == "kind":
         return "company" if kind is None else kind
+    if route.startswith(("needs/", "api/needs")):
+        values = {
+            "public_id": world.need.public_id,
+            "need_id": world.need.public_id,
+            "answer_id": world.answer.pk,
+            "organisation": world.acme.slug,
+            "organisation_slug": world.acme.slug,
+            "software": world.software_slug,
+            "category": world.category_slug,
+            "departement": "33",
+        }
+        if param in values:
+            return values[param]
     if param in ("pk", "entry_id", "proposal_id", "watch_id", "tender_id", "public_id"):
         if kind is not None:
             return world.entries[kind].pk
@@ -315,6 +369,17 @@ def fingerprint(world: World) -> dict[str, Any]:
         "tender": (tender.title, tender.updated_at),
         "lots": sorted(Lot.objects.values_list("pk", "title")),
         "requirements": sorted(Requirement.objects.values_list("pk", "label", "kind")),
+        "need": Need.objects.filter(pk=world.need.pk).values().get(),
+        "others_pledges": sorted(
+            Pledge.objects.exclude(organisation=world.mallory_org).values_list(
+                "pk", "organisation_id", "amount", "amount_visibility", "constraints"
+            )
+        ),
+        "others_answers": sorted(
+            Answer.objects.exclude(organisation=world.mallory_org).values_list(
+                "pk", "status", "price"
+            )
+        ),
         "organisations": Organisation.objects.count(),
         "users": sorted(User.objects.values_list("pk", "is_active", "is_staff", "is_superuser")),
     }
@@ -398,6 +463,7 @@ def walk(world: World, client: Client, headers: dict[str, str]) -> list[str]:
                 elif (
                     has_objects
                     and not (method == "get" and is_public_read(name, route))
+                    and not (method == "post" and name in OPEN_TO_MEMBERS)
                     and not refused(response, name, login_paths)
                 ):
                     failures.append(f"{method.upper()} {url}: {status}, not refused")
@@ -471,3 +537,25 @@ def test_a_crafted_api_field_cannot_reach_another_organisation(world):
     assert response.status_code == 400
     own.refresh_from_db()
     assert own.organisation_id == world.mallory_org.pk
+
+
+def test_a_need_is_joined_only_for_ones_own_organisation(world, client):
+    """Mallory names Acme (not hers) in the join and answer forms: refused, nothing stored."""
+    client.force_login(world.mallory)
+    before = fingerprint(world)
+    for name in ("web:need_join", "web:need_answer"):
+        url = reverse(name, kwargs={"public_id": world.need.public_id})
+        response = client.post(
+            url,
+            {
+                "organisation": world.acme.slug,
+                "amount": "1000",
+                "amount_visibility": "public",
+                "scope": "x",
+                "price": "10",
+                "duration_days": "3",
+            },
+        )
+        assert response.status_code in DENIED | {200}, (name, response.status_code)
+    assert fingerprint(world) == before
+    assert not Pledge.objects.filter(need=world.need, user=world.mallory).exists()

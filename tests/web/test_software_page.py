@@ -1,6 +1,7 @@
 import pytest
 
 from grappe.directory import models as m
+from grappe.needs.models import Need, NeedStatus
 from tests.factories import OfferingFactory, OrganisationFactory, SoftwareFactory
 from tests.web.conftest import (
     CategoryFactory,
@@ -142,9 +143,21 @@ def test_the_page_makes_the_same_few_queries_whatever_the_number_of_rows(
     populate_software(small, 1)
     large = SoftwareFactory(slug="grand")
     populate_software(large, 6)
-    with django_assert_max_num_queries(6):  # and one for where it came from (federation)
+    with django_assert_max_num_queries(7):  # and where it came from (federation), its open needs
         small_html = client.get("/en/software/petit/").text
-    with django_assert_max_num_queries(6):  # and one for where it came from (federation)
+    with django_assert_max_num_queries(7):  # and where it came from (federation), its open needs
         large_html = client.get("/en/software/grand/").text
     assert small_html.count("<blockquote>") == 1
     assert large_html.count("<blockquote>") == 6
+
+
+def test_the_page_lists_the_open_needs_for_the_software_and_links_to_post_one(client, db):
+    software = SoftwareFactory(name="Decidim")
+    Need.objects.create(title="Module de réservation", kind="module", software=software)
+    Need.objects.create(
+        title="Ancien besoin", kind="module", software=software, status=NeedStatus.ARCHIVED
+    )
+    html = client.get(software.get_absolute_url()).text
+    assert "Module de réservation" in html
+    assert "Ancien besoin" not in html
+    assert f"/needs/new/?software={software.slug}" in html
