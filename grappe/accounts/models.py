@@ -77,7 +77,7 @@ class Membership(models.Model):
         choices=MembershipStatus.choices,
         default=MembershipStatus.PENDING,
     )
-    method = models.CharField(_("approved by"), max_length=15, choices=ClaimMethod.choices)
+    method = models.CharField(_("approval method"), max_length=15, choices=ClaimMethod.choices)
     message = models.TextField(
         _("message to the curators"),
         blank=True,
@@ -221,7 +221,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, for you."))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("A name that tells you what uses it.")
+    )
     prefix = models.CharField(_("starts with"), max_length=16)
     digest = models.CharField(max_length=64, unique=True)
     scopes = StringListField(_("scopes"))

@@ -28,6 +28,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -124,9 +125,12 @@ def _locked_out(request: HttpRequest) -> AuthenticationError:
     minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
     if cool_off:
         _answer_with(request, **{"Retry-After": str(int(cool_off.total_seconds()))})
-        message = _(
+        message = ngettext(
             "too many wrong passwords for this account from this address; try again in "
-            "%(minutes)s minutes"
+            "%(minutes)s minute",
+            "too many wrong passwords for this account from this address; try again in "
+            "%(minutes)s minutes",
+            minutes,
         ) % {"minutes": minutes}
     else:
         message = _("too many wrong passwords for this account from this address")

@@ -407,7 +407,8 @@ def entry_to_edit(caller: Caller, slug: str, kind: str, entry_id: int) -> models
     if instance is None or not may_propose(caller.user, instance):
         raise HttpError(
             404,
-            _("No %(kind)s %(id)s in this organisation.") % {"kind": kind, "id": entry_id},
+            _("No %(kind)s number %(id)s in this organisation.")
+            % {"kind": KINDS[kind]._meta.verbose_name, "id": entry_id},
         )
     return instance
 

@@ -175,7 +175,7 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
-        help_text=_("What uses it, for you: “CRM synchronisation”."),
+        help_text=_("A name that tells you what uses it, such as “CRM synchronisation”."),
     )
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"),

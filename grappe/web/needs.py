@@ -594,6 +594,15 @@ def need(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return need_page(request, found)
 
 
+def _posted_organisation(request: HttpRequest) -> Organisation:
+    """The organisation a join or answer form names, by its slug; 404 when there is none."""
+    slug = (request.POST.get("organisation") or "")[:120]
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    return organisation
+
+
 def _refused(request: HttpRequest, need: Need, error: services.Invalid) -> HttpResponse:
     """A refusal that no field of the page can show (the need changed state meanwhile)."""
     messages.error(request, error.message)
@@ -605,11 +614,7 @@ def _refused(request: HttpRequest, need: Need, error: services.Invalid) -> HttpR
 def join(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Join the need for one of my organisations, or change its pledge."""
     need = _need(public_id)
-    organisation = Organisation.objects.filter(
-        slug=(request.POST.get("organisation") or "")[:120]
-    ).first()
-    if organisation is None:
-        raise Http404("No such organisation.")
+    organisation = _posted_organisation(request)
     if not rules.may_pledge(request.user, need, organisation):
         raise PermissionDenied(_("Only members of an organisation may join a need for it."))
     existing = next((p for p in need.pledges.all() if p.organisation_id == organisation.pk), None)
@@ -672,11 +677,7 @@ def leave(request: HttpRequest, public_id: UUID, organisation: str) -> HttpRespo
 def answer(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A proposal for one of my organisations, alone or leading partners."""
     need = _need(public_id)
-    organisation = Organisation.objects.filter(
-        slug=(request.POST.get("organisation") or "")[:120]
-    ).first()
-    if organisation is None:
-        raise Http404("No such organisation.")
+    organisation = _posted_organisation(request)
     if not rules.may_answer(request.user, need, organisation):
         raise PermissionDenied(_("Only members of an organisation may answer for it."))
     form = AnswerForm(

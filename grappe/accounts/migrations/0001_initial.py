@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='ApiToken',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='What uses it, for you.', max_length=100, verbose_name='name')),
+                ('name', models.CharField(help_text='A name that tells you what uses it.', max_length=100, verbose_name='name')),
                 ('prefix', models.CharField(max_length=16, verbose_name='starts with')),
                 ('digest', models.CharField(max_length=64, unique=True)),
                 ('scopes', models.JSONField(blank=True, default=list, verbose_name='scopes')),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('pending', 'Waiting for a curator'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('method', models.CharField(choices=[('email_domain', "E-mail address at the organisation's web domain"), ('curator', 'Approved by a curator')], max_length=15, verbose_name='approved by')),
+                ('method', models.CharField(choices=[('email_domain', "E-mail address at the organisation's web domain"), ('curator', 'Approved by a curator')], max_length=15, verbose_name='approval method')),
                 ('message', models.TextField(blank=True, help_text='How you are related to the organisation, so that a curator can check.', max_length=2000, verbose_name='message to the curators')),
                 ('reason', models.TextField(blank=True, max_length=2000, verbose_name="curator's reason")),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
