@@ -59,6 +59,7 @@ from grappe.web.needs_forms import (
     NeedForm,
     PledgeForm,
 )
+from grappe.web.searching import ActiveFilter, FacetBlock, FacetLink
 
 NEEDS_PER_PAGE = 25
 TOP_SOFTWARE = 15
@@ -107,28 +108,6 @@ class BoardNeed:
             if (low is None or self.budget >= low) and (high is None or self.budget < high):
                 return key
         return ""
-
-
-@dataclass(frozen=True)
-class FacetLink:
-    label: str
-    count: int
-    url: str
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    title: str
-    links: list[FacetLink]
-
-
-@dataclass(frozen=True)
-class ActiveFilter:
-    title: str
-    label: str
-    remove_url: str
 
 
 def board_url(query: dict[str, str], route: str = "web:needs") -> str:
@@ -221,7 +200,7 @@ def _labels(board: Iterable[BoardNeed], name: str) -> dict[str, str]:
     return {i.need.category.slug: i.need.category.name for i in board if i.need.category}
 
 
-def _facets(board: list[BoardNeed], filters: dict[str, str]) -> list[Facet]:
+def _facets(board: list[BoardNeed], filters: dict[str, str]) -> list[FacetBlock]:
     """Each facet counted over the needs the other filters keep, as the search page does; a
     link adds its value, or removes it when it is the one chosen."""
     facets = []
@@ -248,7 +227,7 @@ def _facets(board: list[BoardNeed], filters: dict[str, str]) -> list[Facet]:
                 )
             )
         if links:
-            facets.append(Facet(name, str(FACET_TITLES[name]), links))
+            facets.append(FacetBlock(name, str(FACET_TITLES[name]), links))
     return facets
 
 
@@ -262,7 +241,7 @@ def _active_filters(board: list[BoardNeed], filters: dict[str, str]) -> list[Act
                 software = Software.objects.filter(slug=value).only("name").first()
                 label = software.name if software else value
             active.append(
-                ActiveFilter(str(FACET_TITLES[name]), label, board_url({**filters, name: ""}))
+                ActiveFilter(name, str(FACET_TITLES[name]), label, board_url({**filters, name: ""}))
             )
     return active
 

@@ -120,12 +120,17 @@ def test_the_relations_a_merge_moves_are_the_ones_the_tests_above_cover():
     }
     assert relations == {
         "Organisation": [
+            # tests/needs/test_merging_entries.py
+            "Answer.organisation",
+            "Answer.partners",
             "Certification.organisation",
             "Event.organiser",
             # tests/accounts/test_merge.py
             "Membership.organisation",
+            "Need.organisation",
             "Offering.organisation",
             "Person.organisation",
+            "Pledge.organisation",
             "Proposal.organisation",
             "Reference.client",
             "Reference.organisation",
@@ -137,6 +142,9 @@ def test_the_relations_a_merge_moves_are_the_ones_the_tests_above_cover():
             "Watch.organisation",
         ],
         "Software": [
+            # tests/needs/test_merging_entries.py
+            "Follow.software",
+            "Need.software",
             "Offering.software",
             "Reference.software",
             "Software.similar",
