@@ -120,17 +120,15 @@ def _author_name(user: AnyUser | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _check_conflict(user: AnyUser, instance: models.Model | None, form, seen: Seen) -> None:
-    if instance is None or instance.pk is None:
+def _check_conflict(user: AnyUser, live: models.Model | None, form, seen: Seen) -> None:
+    """`live` is the entry as stored, read before the form wrote onto its own copy."""
+    if live is None:
         return
-    live = type(instance)._default_manager.get(pk=instance.pk)
     if version_token(live) != seen.token:
         theirs_form = entry_form(type(live), form.organisation, instance=live)
         rows = _versus(form, {n: theirs_form.initial.get(n) for n in form.fields})
         raise Conflict(_("someone else, already published"), rows, Seen.of(live))
-    newer = (
-        _pending(instance).filter(id__gt=seen.last_proposal).exclude(author=user).order_by("-id")
-    )
+    newer = _pending(live).filter(id__gt=seen.last_proposal).exclude(author=user).order_by("-id")
     other = newer.select_related("author").first()
     if other is not None:
         proposed = {row["field"]: row["after"] for row in other.changes}
@@ -192,7 +190,9 @@ def save_edit(
     Raises PermissionDenied for someone who may not edit it, Conflict when the entry changed
     since the form was filled.
     """
-    if instance is not None:  # the form writes onto its instance: never onto the caller's
+    live = None
+    if instance is not None:  # the form writes onto its instance: never onto the stored copy
+        live = model._default_manager.get(pk=instance.pk)
         instance = model._default_manager.get(pk=instance.pk)
     target = instance if instance is not None else _new_entry(model, organisation)
     if not may_propose(user, target):
@@ -200,15 +200,12 @@ def save_edit(
     form = entry_form(model, organisation, instance=instance, data=data)
     if not form.is_valid():
         return Outcome(form)
-    _check_conflict(user, instance, form, seen)
+    _check_conflict(user, live, form, seen)
     changes = changes_of(form)
     if not changes:
         return Outcome(form)
     action = ProposalAction.CHANGE if instance is not None else ProposalAction.CREATE
-    base = {}
-    if instance is not None:  # the form wrote its values onto the instance: read the live one
-        live = model._default_manager.get(pk=instance.pk)
-        base = snapshot(live, [row["field"] for row in changes])
+    base = snapshot(live, [row["field"] for row in changes]) if live is not None else {}
     proposal = Proposal(
         organisation=organisation,
         organisation_name=organisation.name,

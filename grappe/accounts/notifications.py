@@ -7,7 +7,7 @@ left to Django's e-mail backend (console or file by default, SMTP from the envir
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +19,7 @@ from django.utils import translation
 from grappe.accounts.models import Membership, Proposal
 
 logger = logging.getLogger(__name__)
+EMAILS = "accounts/email/"
 
 
 def language_of(user) -> str:
@@ -30,19 +31,31 @@ def absolute(path: str) -> str:
     return settings.GRAPPE_SITE_URL.rstrip("/") + path
 
 
-def send(user, template: str, context: dict) -> None:
-    """One e-mail, rendered in the recipient's language; a failing server is logged, never
-    raised, since the decision it reports is already stored and shown on the dashboard."""
-    if user is None or not user.email or not user.is_active:
-        return
+def send(
+    user,
+    template: str,
+    context: dict | Callable[[], dict],
+    *,
+    even_inactive: bool = False,
+) -> bool:
+    """One e-mail, `template` + "_subject.txt" and ".txt", rendered in the recipient's language
+    (a callable context is built in that language too, for its addresses). A failing server is
+    logged, never raised: what the e-mail reports is already stored and shown on a page.
+    Inactive accounts get none, unless asked (the confirmation of a new address)."""
+    if user is None or not user.email or not (user.is_active or even_inactive):
+        return False
     with translation.override(language_of(user)):
-        context = {**context, "user": user, "site_url": settings.GRAPPE_SITE_URL}
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/email/{template}.txt", context)
+        values = context() if callable(context) else context
+        values = {**values, "user": user, "site_url": settings.GRAPPE_SITE_URL}
+        subject = render_to_string(f"{template}_subject.txt", values)
+        body = render_to_string(f"{template}.txt", values)
     try:
         send_mail(" ".join(subject.split()), body, None, [user.email])
     except OSError:
-        logger.exception("could not send the %s e-mail to user %s", template, user.pk)
+        name = template.rsplit("/", 1)[-1]
+        logger.exception("could not send the %s e-mail to user %s", name, user.pk)
+        return False
+    return True
 
 
 def curators() -> Iterable:
@@ -50,33 +63,41 @@ def curators() -> Iterable:
     return User.objects.filter(is_active=True, groups__name="Curators").exclude(email="").distinct()
 
 
+def _link(name: str, **kwargs) -> Callable[[], str]:
+    return lambda: absolute(reverse(name, kwargs=kwargs or None))
+
+
 def proposal_received(proposal: Proposal) -> None:
+    url = _link("web:curation_proposal", pk=proposal.pk)
     for curator in curators():
-        with translation.override(language_of(curator)):
-            url = absolute(reverse("web:curation_proposal", kwargs={"pk": proposal.pk}))
-        send(curator, "proposal_received", {"proposal": proposal, "url": url})
+        send(curator, f"{EMAILS}proposal_received", lambda: {"proposal": proposal, "url": url()})
 
 
 def proposal_decided(proposal: Proposal) -> None:
-    with translation.override(language_of(proposal.author)):
-        url = absolute(proposal.get_absolute_url())
-    send(proposal.author, "proposal_decided", {"proposal": proposal, "url": url})
+    send(
+        proposal.author,
+        f"{EMAILS}proposal_decided",
+        lambda: {"proposal": proposal, "url": absolute(proposal.get_absolute_url())},
+    )
 
 
 def claim_received(membership: Membership) -> None:
+    url = _link("web:curation")
     for curator in curators():
-        with translation.override(language_of(curator)):
-            url = absolute(reverse("web:curation"))
-        send(curator, "claim_received", {"membership": membership, "url": url})
+        send(curator, f"{EMAILS}claim_received", lambda: {"membership": membership, "url": url()})
 
 
 def claim_decided(membership: Membership) -> None:
-    with translation.override(language_of(membership.user)):
-        url = absolute(reverse("web:dashboard"))
-    send(membership.user, "claim_decided", {"membership": membership, "url": url})
+    url = _link("web:dashboard")
+    send(
+        membership.user, f"{EMAILS}claim_decided", lambda: {"membership": membership, "url": url()}
+    )
 
 
 def profile_to_confirm(membership: Membership) -> None:
-    with translation.override(language_of(membership.user)):
-        url = absolute(reverse("web:dashboard"))
-    send(membership.user, "profile_to_confirm", {"membership": membership, "url": url})
+    url = _link("web:dashboard")
+    send(
+        membership.user,
+        f"{EMAILS}profile_to_confirm",
+        lambda: {"membership": membership, "url": url()},
+    )

@@ -8,16 +8,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from grappe.accounts.models import Profile
-from grappe.accounts.notifications import absolute, language_of
+from grappe.accounts.notifications import absolute, send
 
 logger = logging.getLogger(__name__)
 
@@ -71,21 +69,17 @@ def confirmation_url(user: AbstractBaseUser) -> str:
 
 
 def send_confirmation(user: AbstractBaseUser) -> None:
-    """The e-mail with the confirmation link, in the account's language. A failing mail server
-    is logged: the person can ask for a new link."""
-    with translation.override(language_of(user)):
-        context = {
-            "user": user,
+    """The e-mail with the confirmation link, in the account's language (the account is still
+    inactive); a failing mail server is logged: the person can ask for a new link."""
+    send(
+        user,
+        "accounts/email/confirmation",
+        lambda: {
             "url": confirmation_url(user),
-            "site_url": settings.GRAPPE_SITE_URL,
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        }
-        subject = render_to_string("accounts/email/confirmation_subject.txt", context)
-        body = render_to_string("accounts/email/confirmation.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-    except OSError:
-        logger.exception("could not send the confirmation e-mail to user %s", user.pk)
+        },
+        even_inactive=True,
+    )
 
 
 def awaiting_confirmation(email: str):

@@ -33,6 +33,7 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator
 
 from grappe.accounts.models import TokenScope
+from grappe.accounts.permissions import member_organisation_ids
 from grappe.api import queries
 from grappe.api.auth import BasicAuth, Caller, SessionAuth, TokenAuth, account, challenge
 from grappe.api.params import Departement, PageParameters, Parameters, Slug, printable
@@ -296,7 +297,7 @@ def summary(user, need: Need) -> dict[str, Any]:
 
 
 def detail(user, need: Need) -> dict[str, Any]:
-    mine = rules.organisations_of(user)
+    mine = member_organisation_ids(user)
     pledges = []
     for shown in services.visible_pledges(user, need):
         pledge = shown.pledge

@@ -16,13 +16,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from grappe.accounts.models import MembershipStatus
-from grappe.accounts.notifications import absolute, language_of
+from grappe.accounts.notifications import absolute
+from grappe.accounts.notifications import send as accounts_send
 
 if TYPE_CHECKING:
     from grappe.needs.models import Answer, Need, Pledge
@@ -59,24 +57,16 @@ def deciders(need: Need) -> list:
 
 def send(user, template: str, need: Need, context: dict) -> bool:
     """One e-mail in the reader's language, with the need's address in that language."""
-    if user is None or not user.email or not user.is_active:
-        return False
-    with translation.override(language_of(user)):
-        context = {
+    return accounts_send(
+        user,
+        f"needs/email/{template}",
+        lambda: {
             **context,
-            "user": user,
             "need": need,
             "url": absolute(need.get_absolute_url()),
             "kind": need.get_kind_display(),
-        }
-        subject = render_to_string(f"needs/email/{template}_subject.txt", context)
-        body = render_to_string(f"needs/email/{template}.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-    except OSError:
-        logger.exception("could not send the %s e-mail to user %s", template, user.pk)
-        return False
-    return True
+        },
+    )
 
 
 def followers(need: Need) -> list:

@@ -35,19 +35,11 @@ def is_active_account(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def organisations_of(user: AnyUser) -> frozenset[int]:
-    """The ids of the organisations the user is an approved member of (read once per
-    request, like is_member_of)."""
-    if not is_active_account(user):
-        return frozenset()
-    return member_organisation_ids(user)
-
-
 def is_member(user: AnyUser, organisation: Organisation | int | None) -> bool:
     if organisation is None:
         return False
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
-    return organisation_id in organisations_of(user)
+    return organisation_id in member_organisation_ids(user)
 
 
 def email_confirmed(user: AnyUser) -> bool:
@@ -103,7 +95,7 @@ def may_withdraw_answer(user: AnyUser, answer: Answer) -> bool:
 
 def answering_organisations(user: AnyUser, need: Need) -> frozenset[int]:
     """The organisations the user may answer (or join) for: theirs."""
-    return organisations_of(user) if need.is_open else frozenset()
+    return member_organisation_ids(user) if need.is_open else frozenset()
 
 
 # Deciding.
@@ -186,7 +178,7 @@ def viewer(user: AnyUser, need: Need) -> Viewer:
     return Viewer(
         curator=is_curator(user),
         decider=is_decider(user, need),
-        organisations=organisations_of(user),
+        organisations=member_organisation_ids(user),
         coalition=coalition_of(need),
     )
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from grappe.accounts.permissions import AnyUser
+from grappe.accounts.permissions import AnyUser, member_organisation_ids
 from grappe.directory.models import Category, Organisation, Software
 from grappe.directory.places import DEPARTEMENTS, departement_label
 from grappe.needs import rules, services
@@ -504,7 +504,7 @@ def need_page(
         .prefetch_related("partners")
         .order_by("created_at", "id")
     )
-    mine = rules.organisations_of(user)
+    mine = member_organisation_ids(user)
     my_pledges = []
     for pledge in need.pledges.all():
         if pledge.organisation_id in mine:
@@ -872,7 +872,7 @@ def unfollow(request: HttpRequest) -> HttpResponse:
 def dashboard_needs(user: AnyUser) -> dict[str, Any]:
     """The needs section of the member's dashboard: my needs, the needs my organisations joined,
     my organisations' answers, and new needs in what I follow; a fixed number of queries."""
-    mine = rules.organisations_of(user)
+    mine = member_organisation_ids(user)
     live = Need.objects.exclude(status=NeedStatus.MERGED).select_related("software")
     posted = list(live.filter(created_by=user).order_by("-last_activity_at")[:DASHBOARD_ROWS])
     joined = list(

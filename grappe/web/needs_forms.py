@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grappe.accounts.models import MembershipStatus
+from grappe.accounts.permissions import member_organisation_ids
 from grappe.directory.models import Category, Organisation, Software
 from grappe.directory.places import DEPARTEMENTS, departement_label
 from grappe.needs.models import (
@@ -42,11 +42,7 @@ UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 def my_organisations(user: Any) -> QuerySet[Organisation]:
     """The organisations this account speaks for (an approved membership), by name: the only
     ones it may post, join or answer for."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__status=MembershipStatus.APPROVED
-    ).order_by("name", "pk")
+    return Organisation.objects.filter(pk__in=member_organisation_ids(user)).order_by("name", "pk")
 
 
 def departement_choices() -> list[tuple[str, str]]:

@@ -163,6 +163,6 @@ def test_a_failing_mail_server_is_logged_not_raised(post, software, outsider, mo
     def broken(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr("grappe.needs.notifications.send_mail", broken)
+    monkeypatch.setattr("grappe.accounts.notifications.send_mail", broken)
     need = post(software=software)
     assert need.pk and "could not send the need_posted e-mail" in caplog.text
